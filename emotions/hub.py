@@ -1,0 +1,85 @@
+"""Find the model to serve: a Hub repo when configured, else (or on failure) the bundled copy.
+
+Publishing (``python -m emotions publish``) lives in ``emotions.publish``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .inference import check_checkpoint
+from .thresholds import THRESHOLDS_FILE
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_MODEL_DIR = PROJECT_ROOT / "model"
+LOCAL_THRESHOLDS = PROJECT_ROOT / "thresholds" / THRESHOLDS_FILE
+# What the app needs from a model repo; everything else there is skipped.
+MODEL_FILES = [
+    "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+    "special_tokens_map.json", "vocab.txt", "README.md", f"thresholds/{THRESHOLDS_FILE}",
+]  # fmt: skip
+
+
+@dataclass
+class ResolvedModel:
+    model_dir: Path
+    thresholds: Path
+    source: str  # for the page footer: "owner/name@revision" or "local: model/"
+    repo_id: str | None = None
+    revision: str | None = None
+
+
+def local_model(model_dir: Path = LOCAL_MODEL_DIR, thresholds: Path = LOCAL_THRESHOLDS) -> ResolvedModel:
+    """The copy bundled with the app (``model/`` and ``thresholds/``)."""
+    return ResolvedModel(Path(model_dir), Path(thresholds), source=f"local: {Path(model_dir).name}/")
+
+
+def download_model(repo_id: str, revision: str | None = None) -> ResolvedModel:
+    """Download the checkpoint and its thresholds from a Hub model repo (cached)."""
+    from huggingface_hub import snapshot_download
+
+    folder = Path(snapshot_download(repo_id, revision=revision, allow_patterns=MODEL_FILES, etag_timeout=5))
+    thresholds = folder / "thresholds" / THRESHOLDS_FILE
+    if not thresholds.is_file():
+        raise FileNotFoundError(
+            f"{repo_id} has no thresholds/{THRESHOLDS_FILE}: publish it with `python -m emotions publish`."
+        )
+    check_checkpoint(folder)
+    return ResolvedModel(folder, thresholds, f"{repo_id}@{revision or 'main'}", repo_id, revision)
+
+
+def resolve_model(
+    repo_id: str | None = None,
+    revision: str | None = None,
+    fallback: ResolvedModel | None = None,
+) -> ResolvedModel:
+    """The Hub repo if given and reachable, else the bundled copy.
+
+    ``repo_id``/``revision`` default to ``$EMOTIONS_MODEL_REPO``/``$EMOTIONS_MODEL_REVISION``.
+    Any Hub failure (offline, not found, interrupted) falls back with a warning; with
+    nothing to fall back to, it raises naming both problems.
+    """
+    repo_id = repo_id if repo_id is not None else os.environ.get("EMOTIONS_MODEL_REPO") or None
+    revision = revision if revision is not None else os.environ.get("EMOTIONS_MODEL_REVISION") or None
+    fallback = fallback or local_model()
+    if not repo_id:
+        return fallback
+    try:
+        return download_model(repo_id, revision)
+    except Exception as err:  # offline, 404, interrupted download, broken files: all fall back
+        problem = f"{type(err).__name__}: {err}".splitlines()[0]
+        if not fallback.model_dir.is_dir():
+            raise FileNotFoundError(
+                f"Could not get model {repo_id}@{revision or 'main'} from the Hub ({problem}), "
+                f"and there is no bundled model at {fallback.model_dir} to fall back to."
+            ) from err
+        logger.warning(
+            "Could not get model %s@%s from the Hub (%s); using the bundled copy in %s.",
+            repo_id, revision or "main", problem, fallback.model_dir,
+        )  # fmt: skip
+        return fallback

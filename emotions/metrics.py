@@ -1,0 +1,61 @@
+"""Multi-label metrics: F1 in its four averages, per-class scores, ROC-AUC."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
+
+
+def binarize(probs: np.ndarray, thresholds: float | np.ndarray) -> np.ndarray:
+    """1 where a probability reaches its threshold (one float, or one per column)."""
+    return (np.asarray(probs) >= np.asarray(thresholds, dtype=np.float32)).astype(np.int8)
+
+
+def f1_scores(targets: np.ndarray, preds: np.ndarray) -> dict[str, float]:
+    """Macro, micro, weighted and samples F1 of 0/1 predictions."""
+    out = {}
+    for average in ("macro", "micro", "weighted", "samples"):
+        _, _, f1, _ = precision_recall_fscore_support(targets, preds, average=average, zero_division=0)
+        out[f"{average}_f1"] = float(f1)
+    return out
+
+
+def per_class(targets: np.ndarray, preds: np.ndarray, names: list[str]) -> list[dict]:
+    """Precision, recall, F1 and support for each column, as rows of a table."""
+    p, r, f1, support = precision_recall_fscore_support(targets, preds, average=None, zero_division=0)
+    return [
+        {"label": n, "precision": float(a), "recall": float(b), "f1": float(c), "support": int(s)}
+        for n, a, b, c, s in zip(names, p, r, f1, support)
+    ]
+
+
+def roc_auc(targets: np.ndarray, probs: np.ndarray) -> float:
+    """Macro ROC-AUC over the columns that have both classes present."""
+    cols = [j for j in range(targets.shape[1]) if 0 < targets[:, j].sum() < len(targets)]
+    if not cols:
+        return float("nan")
+    return float(roc_auc_score(targets[:, cols], probs[:, cols], average="macro"))
+
+
+def best_global_threshold(
+    targets: np.ndarray, probs: np.ndarray, grid: np.ndarray | None = None
+) -> tuple[float, float]:
+    """The single threshold with the best macro-F1, and that F1."""
+    grid = np.arange(0.05, 0.951, 0.01) if grid is None else grid
+    scores = [f1_scores(targets, binarize(probs, t))["macro_f1"] for t in grid]
+    best = int(np.argmax(scores))
+    return float(round(grid[best], 4)), float(scores[best])
+
+
+def compute_metrics(eval_pred) -> dict[str, float]:
+    """``Trainer`` hook: dev macro-F1 at 0.5 and at the best global threshold."""
+    logits, targets = eval_pred
+    probs = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))
+    targets = np.asarray(targets).astype(np.int8)
+    threshold, best_f1 = best_global_threshold(targets, probs, np.arange(0.1, 0.91, 0.05))
+    return {
+        **f1_scores(targets, binarize(probs, 0.5)),
+        "macro_f1_best_global": best_f1,
+        "best_global_threshold": threshold,
+        "roc_auc": roc_auc(targets, probs),
+    }

@@ -1,0 +1,101 @@
+"""Per-class decision thresholds: calibrate on dev, save, load and validate."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+THRESHOLDS_FILE = "thresholds.json"
+GRID = np.round(np.arange(0.02, 0.981, 0.01), 4)  # candidate thresholds, 0.01 apart
+
+
+def calibrate_per_class(
+    targets: np.ndarray, probs: np.ndarray, grid: np.ndarray = GRID
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each class, the grid threshold that maximises that class's F1 (ties: lowest).
+
+    Returns ``(thresholds, f1)``, one value per column.
+    """
+    targets = np.asarray(targets).astype(bool)
+    probs = np.asarray(probs)
+    preds = probs[:, :, None] >= grid[None, None, :]  # [n, classes, grid]
+    tp = (preds & targets[:, :, None]).sum(0)
+    fp = (preds & ~targets[:, :, None]).sum(0)
+    fn = (~preds & targets[:, :, None]).sum(0)
+    f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+    best = f1.argmax(1)
+    cols = np.arange(probs.shape[1])
+    return grid[best].astype(float), f1[cols, best].astype(float)
+
+
+def validate_thresholds(
+    thresholds: dict, labels: list[str] | tuple[str, ...], source: str
+) -> dict[str, float]:
+    """Check a label→threshold mapping against a model's labels; return it as floats."""
+    if not isinstance(thresholds, dict):
+        raise ValueError(f"{source}: 'thresholds' must be an object mapping label names to floats.")
+    missing = [n for n in labels if n not in thresholds]
+    extra = [n for n in thresholds if n not in labels]
+    if missing or extra:
+        raise ValueError(
+            f"{source}: thresholds do not match the model's labels "
+            f"(missing: {missing or 'none'}; unknown: {extra or 'none'}). "
+            "Recalibrate with `python -m emotions calibrate` for this model."
+        )
+    out = {}
+    for name in labels:
+        value = thresholds[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            raise ValueError(f"{source}: threshold for {name!r} is {value!r}, not a number.")
+        if not 0.0 < value < 1.0:
+            raise ValueError(f"{source}: threshold for {name!r} is {value}, outside (0, 1).")
+        out[name] = float(value)
+    return out
+
+
+def load_thresholds(path: str | Path, labels: list[str] | tuple[str, ...]) -> dict[str, float]:
+    """Read and validate ``thresholds.json`` (a file, or a folder holding one)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / THRESHOLDS_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"Thresholds file not found: {path}. Run `python -m emotions calibrate` to make it."
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not valid JSON ({err}). Recalibrate or restore the file.") from None
+    if not isinstance(data, dict) or "thresholds" not in data:
+        raise ValueError(f"{path}: expected a JSON object with a 'thresholds' key.")
+    return validate_thresholds(data["thresholds"], labels, str(path))
+
+
+def save_thresholds(
+    path: str | Path,
+    labels: list[str] | tuple[str, ...],
+    thresholds: np.ndarray,
+    dev_f1: np.ndarray,
+    extra: dict | None = None,
+) -> Path:
+    """Write thresholds plus how they were made (method, split, per-class dev F1)."""
+    path = Path(path)
+    if path.suffix != ".json":
+        path = path / THRESHOLDS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "thresholds": {n: round(float(t), 4) for n, t in zip(labels, thresholds)},
+        "method": "per-class F1 maximisation over a 0.01 grid",
+        "split": "dev",
+        "dev_f1": {n: round(float(f), 4) for n, f in zip(labels, dev_f1)},
+        **(extra or {}),
+    }
+    validate_thresholds(payload["thresholds"], labels, str(path))
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    logger.info("Wrote %s (dev macro-F1 with these thresholds: %.4f)", path, float(np.mean(dev_f1)))
+    return path
