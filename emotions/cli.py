@@ -9,6 +9,7 @@ from transformers import HfArgumentParser
 
 COMMANDS = {
     "train": ("emotions.training", "TrainConfig", "train"),
+    "publish": ("emotions.publish", "PublishConfig", "publish"),
 }
 
 
