@@ -92,10 +92,11 @@ def model_files(model_dir: Path, thresholds: Path) -> dict[str, Path]:
     if not (model_dir / "README.md").is_file():
         raise FileNotFoundError(f"{model_dir / 'README.md'} is missing: the model repo needs its card.")
     id2label = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))["id2label"]
+    thresholds = thresholds / THRESHOLDS_FILE if thresholds.is_dir() else thresholds
     load_thresholds(thresholds, [id2label[k] for k in sorted(id2label, key=int)])
     files = {p.name: p for p in sorted(model_dir.iterdir()) if p.is_file()}
     files = {n: p for n, p in files.items() if not any(fnmatch(n, s) for s in MODEL_SKIP)}
-    return {**files, f"thresholds/{THRESHOLDS_FILE}": Path(thresholds)}
+    return {**files, f"thresholds/{THRESHOLDS_FILE}": thresholds}
 
 
 def space_files(project_dir: Path) -> dict[str, Path]:

@@ -1,0 +1,54 @@
+# The commands people type. Everything runs in .venv (made on first use); `make help` lists them.
+# Pass options to the emotions commands with ARGS, e.g. `make train ARGS="--epochs 2"`.
+VENV ?= .venv
+PY ?= $(VENV)/bin/python
+ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install dev test lint format app train calibrate evaluate bench publish-dry-run ci
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+install: $(VENV)/bin/python ## install what the app needs (CPU torch first)
+	$(PY) -m pip install torch==2.13.0
+	$(PY) -m pip install -r requirements.txt
+
+dev: $(VENV)/bin/python ## install what tests, training and lint need too
+	$(PY) -m pip install torch==2.13.0
+	$(PY) -m pip install -r requirements-dev.txt
+
+test: ## run the tests (the README's test command)
+	$(PY) -m pytest
+
+lint: ## ruff: lint and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: ## ruff: fix what can be fixed, then format
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+app: ## serve the page on http://127.0.0.1:7860
+	$(PY) app.py
+
+train: ## fine-tune into model/
+	$(PY) -m emotions train $(ARGS)
+
+calibrate: ## per-class thresholds on dev into thresholds/
+	$(PY) -m emotions calibrate $(ARGS)
+
+evaluate: ## test-split report
+	$(PY) -m emotions evaluate $(ARGS)
+
+bench: ## latency and throughput benchmark
+	$(PY) -m emotions bench $(ARGS)
+
+publish-dry-run: ## list what would be published to the Hub, without touching it
+	$(PY) -m emotions publish --dry-run $(ARGS)
+
+ci: ## what CI runs, system packages included (needs root or sudo)
+	bash .ci/run
