@@ -1,0 +1,429 @@
+"""Emotion reader: a Gradio page that shows the emotions in a text as emojis and bars.
+
+``python app.py`` serves it on ``$GRADIO_SERVER_NAME:$GRADIO_SERVER_PORT`` (default
+``0.0.0.0:7860``); ``import app`` only builds it. Which model is served is read from
+the environment (see :mod:`emotions.serving`). One function per event below; the HTML,
+threshold math and upload parsing live in ``emotions.render``, ``emotions.cutoffs`` and
+``emotions.batch``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import partial
+from typing import Any, Literal
+
+import gradio as gr
+import numpy as np
+
+from emotions import batch, render
+from emotions.cutoffs import (
+    SENSITIVITY_RANGE,
+    Settings,
+    detected_matrix,
+    override_key,
+    score_rows,
+)
+from emotions.labels import VIEWS
+from emotions.serving import ServedModel, load_served_model
+
+logger = logging.getLogger("emotions.app")
+
+EXAMPLES = [
+    "OMG, yep!!! That is the final answer! Thank you so much!",
+    "I'm so sorry for your loss. Sending you a big hug.",
+    "Why would anyone think this is a good idea? I'm honestly confused.",
+    "That is disgusting. I can't believe they got away with it.",
+    "I was so nervous about the exam, but I passed. What a relief!",
+    "The meeting moved to 3pm in room 4.",
+]
+VIEW_CHOICES = [("28 emotions", "emotions"), ("Ekman's 6 + neutral", "ekman"), ("Sentiment", "sentiment")]
+MODE_CHOICES = [("Calibrated per class", "calibrated"), ("Global", "global")]
+START_HINT = "Type a text (or pick an example) and press Submit or Enter."
+EMPTY_HINT = "Nothing to read yet: type some text first."
+THEME = gr.themes.Soft(primary_hue="violet", neutral_hue="slate")
+PAGE_CSS = """
+.gradio-container { max-width: 1180px !important; margin: 0 auto; }
+#footer { font-size: var(--text-sm); color: var(--body-text-color-subdued); text-align: center; }
+"""
+ViewName = Literal["emotions", "ekman", "sentiment"]
+ModeName = Literal["calibrated", "global"]
+
+
+def _settings(mode: str, global_t: float, sensitivity: float, overrides: dict | None = None) -> Settings:
+    return Settings(mode, float(global_t), float(sensitivity), dict(overrides or {}))
+
+
+def _clip_notice(n_chars: int) -> str:
+    return f"Your text has {n_chars:,} characters; only the first {batch.MAX_CHARS} were read."
+
+
+# ---- single text ---------------------------------------------------------------------------
+
+
+def analyze(
+    served: ServedModel, text: str, view: str, mode: str, global_t: float, sensitivity: float, overrides: dict
+) -> tuple[dict | None, str, str]:
+    """Submit: score the text once; keep its probabilities for re-rendering."""
+    text = text or ""
+    if not text.strip():
+        return None, render.hint_html(EMPTY_HINT), ""
+    clipped, cut = batch.clip_text(text)
+    probs = served.classifier.predict_proba([clipped])[0]
+    logger.info("Scored one text (%d characters%s).", len(clipped), ", clipped" if cut else "")
+    cached = {"probs": probs.tolist(), "notice": _clip_notice(len(text)) if cut else None}
+    return (cached, *rerender(served, cached, view, mode, global_t, sensitivity, overrides))
+
+
+def rerender(
+    served: ServedModel,
+    cached: dict | None,
+    view: str,
+    mode: str,
+    global_t: float,
+    sensitivity: float,
+    overrides: dict,
+) -> tuple[str, str]:
+    """Any threshold or view change: cut the kept probabilities again (no model call)."""
+    if not cached:
+        return gr.skip(), gr.skip()
+    settings = _settings(mode, global_t, sensitivity, overrides)
+    probs = np.asarray(cached["probs"], dtype=np.float32)
+    rows = score_rows(probs, served.classifier.labels, view, served.calibration, settings)
+    return render.detected_html(rows, cached.get("notice")), render.bars_html(rows)
+
+
+# ---- threshold controls --------------------------------------------------------------------
+
+
+def show_mode(mode: str) -> tuple[dict, dict]:
+    """Mode switch: the global slider in global mode, per-class controls otherwise."""
+    return gr.update(visible=mode == "global"), gr.update(visible=mode == "calibrated")
+
+
+def view_names(view: str) -> dict:
+    """View switch: the names one can inspect are the view's rows."""
+    names = list(VIEWS[view])
+    return gr.update(choices=names, value=names[0])
+
+
+def inspect_threshold(
+    served: ServedModel, name: str | None, view: str, sensitivity: float, overrides: dict
+) -> tuple[dict, str]:
+    """Show one row's threshold in force, and where it comes from."""
+    if not name or name not in VIEWS[view]:
+        return gr.update(), ""
+    settings = _settings("calibrated", 0.5, sensitivity, overrides)
+    (value,), (overridden,) = served.calibration.thresholds(view, [name], settings)
+    calibrated = served.calibration.calibrated(view, name)
+    if overridden:
+        source = f"set by you (calibrated: {calibrated:.2f})"
+    elif sensitivity:
+        source = f"calibrated {calibrated:.2f}, shifted by sensitivity {sensitivity:+.1f}"
+    else:
+        source = "calibrated on the dev set"
+    info = f"{render.escape(name)}: <b>{value:.2f}</b>, {render.escape(source)}"
+    return gr.update(value=round(float(value), 2)), f'<p class="emo-hint">{info}</p>'
+
+
+def set_override(name: str | None, value: float, view: str, overrides: dict) -> dict:
+    """Override slider moved by the visitor: that row's threshold becomes ``value``."""
+    if not name:
+        return overrides
+    return {**(overrides or {}), override_key(view, name): float(value)}
+
+
+def reset_override(name: str | None, view: str, overrides: dict) -> dict:
+    return {k: v for k, v in (overrides or {}).items() if k != override_key(view, name or "")}
+
+
+def reset_all() -> dict:
+    return {}
+
+
+# ---- batch ---------------------------------------------------------------------------------
+
+
+def score_file(
+    served: ServedModel,
+    path: str | None,
+    view: str,
+    mode: str,
+    global_t: float,
+    sensitivity: float,
+    overrides: dict,
+) -> tuple:
+    """Upload: parse with limits, score every text once, tabulate."""
+    try:
+        texts = batch.parse_upload(path)
+    except (ValueError, OSError) as err:
+        message = str(err) if isinstance(err, ValueError) else f"Could not read the upload ({err})."
+        return None, render.notice_html(f"⚠️ {message}"), None, "", gr.update(value=None, visible=False)
+    clipped = [batch.clip_text(t) for t in texts]
+    probs = served.classifier.predict_proba([t for t, _ in clipped], batch_size=32)
+    logger.info("Scored a batch of %d texts.", len(texts))
+    n_cut = sum(cut for _, cut in clipped)
+    note = f"Scored {len(texts)} texts."
+    if n_cut:
+        note += f" {n_cut} longer than {batch.MAX_CHARS} characters were cut to that length."
+    cached = {"texts": [t for t, _ in clipped], "probs": probs.tolist(), "notice": note}
+    return (cached, *rerender_batch(served, cached, view, mode, global_t, sensitivity, overrides))
+
+
+def rerender_batch(
+    served: ServedModel,
+    cached: dict | None,
+    view: str,
+    mode: str,
+    global_t: float,
+    sensitivity: float,
+    overrides: dict,
+) -> tuple:
+    """Batch results at the current thresholds and view: status, table, chart, CSV."""
+    if not cached:
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    labels = served.classifier.labels
+    probs = np.asarray(cached["probs"], dtype=np.float32)
+    settings = _settings(mode, global_t, sensitivity, overrides)
+    names, values, passed = detected_matrix(probs, labels, view, served.calibration, settings)
+    found = batch.detected_names(names, values, passed)
+    table = batch.results_table(cached["texts"], found)
+    chart = render.counts_html(batch.detection_counts(names, passed), len(cached["texts"]))
+    path = batch.write_csv(cached["texts"], labels, probs, found)
+    status = render.notice_html(cached["notice"])
+    return status, table, chart, gr.update(value=str(path), visible=True)
+
+
+# ---- API -----------------------------------------------------------------------------------
+
+
+def predict_texts(
+    served: ServedModel, texts: list[str], mode: str, global_threshold: float, sensitivity: float, view: str
+) -> list[dict[str, Any]]:
+    """The API's work: one result per text, bad parameters as a visible error."""
+    try:
+        return served.predict(texts, _settings(mode, global_threshold, sensitivity), view)
+    except ValueError as err:
+        raise gr.Error(str(err)) from None
+
+
+# ---- page ----------------------------------------------------------------------------------
+
+
+def footer_html(served: ServedModel) -> str:
+    score = f"{served.macro_f1:.3f}" if served.macro_f1 is not None else "not reported"
+    return (
+        f'<p id="footer">Model: <code>{render.escape(served.source)}</code> · '
+        f"{render.escape(served.metric_name)}: <b>{score}</b> · trained on GoEmotions (Reddit comments, "
+        "English) · text you submit is not stored or logged.</p>"
+    )
+
+
+def _html(value: str = "", **kwargs: Any) -> gr.HTML:
+    return gr.HTML(value, css_template=render.CSS, js_on_load=None, **kwargs)
+
+
+def build_demo(served: ServedModel) -> gr.Blocks:
+    """The page, wired to ``served``; not launched."""
+    bind = partial
+    with gr.Blocks(title="Emotion reader", analytics_enabled=False) as demo:
+        gr.Markdown(
+            "# 🎭 Emotion reader\nWhich of 28 emotions does an English text express? A text can carry "
+            "several at once: each emotion is **detected** when its probability reaches its threshold."
+        )
+        cached, batch_cached, overrides = gr.State(None), gr.State(None), gr.State({})
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5, min_width=320):
+                with gr.Tabs():
+                    with gr.Tab("Text", id="text"):
+                        text = gr.Textbox(
+                            label="Text",
+                            lines=1,
+                            max_lines=8,
+                            elem_id="text-input",
+                            placeholder="How are you feeling today?",
+                            info=f"Up to {batch.MAX_CHARS} characters (longer text is cut). "
+                            "Enter submits, Shift+Enter adds a line.",
+                        )
+                        with gr.Row():
+                            clear = gr.ClearButton([text], value="Clear", size="md")
+                            submit = gr.Button("Submit", variant="primary", elem_id="submit")
+                        examples = gr.Examples(EXAMPLES, inputs=[text], api_visibility="private")
+                        gr.Markdown("### Detected emotions")
+                        detected = _html(render.hint_html(START_HINT), elem_id="detected")
+                        gr.Markdown("### Probability of every emotion")
+                        bars = _html("", elem_id="bars")
+                    with gr.Tab("Batch", id="batch"):
+                        gr.Markdown(
+                            f"Upload a **.txt** file (one text per line) or a **.csv** file with a "
+                            f"`text` column, UTF-8. Limits: {batch.MAX_ROWS} texts, "
+                            f"{batch.MAX_BYTES // 1_000_000} MB; each text is cut to "
+                            f"{batch.MAX_CHARS} characters."
+                        )
+                        upload = gr.File(label="Texts file", file_types=[".txt", ".csv"], elem_id="upload")
+                        batch_status = _html("", elem_id="batch-status")
+                        download = gr.DownloadButton(
+                            "Download every probability (CSV)", visible=False, elem_id="download"
+                        )
+                        gr.Markdown("### How often each emotion was detected")
+                        counts = _html("", elem_id="batch-counts")
+                        table = gr.Dataframe(
+                            headers=["text", "detected"],
+                            datatype=["str", "str"],
+                            show_row_numbers=True,
+                            interactive=False,
+                            wrap=True,
+                            column_widths=["62%", "38%"],
+                            label="Detected emotions per text",
+                            elem_id="batch-table",
+                        )
+            with gr.Column(scale=3, min_width=280, elem_id="settings"):
+                gr.Markdown("### View and thresholds")
+                view = gr.Radio(VIEW_CHOICES, value="emotions", label="View", elem_id="view")
+                mode = gr.Radio(
+                    MODE_CHOICES,
+                    value="calibrated",
+                    label="Threshold",
+                    elem_id="mode",
+                    info="Calibrated: each emotion's own cut, tuned on held-out data.",
+                )
+                global_t = gr.Slider(
+                    0.01,
+                    0.99,
+                    value=0.5,
+                    step=0.01,
+                    label="Global threshold",
+                    visible=False,
+                    elem_id="global-threshold",
+                )
+                with gr.Group(visible=True) as per_class:
+                    sensitivity = gr.Slider(
+                        *SENSITIVITY_RANGE,
+                        value=0.0,
+                        step=0.1,
+                        label="Sensitivity",
+                        elem_id="sensitivity",
+                        info="Shifts every calibrated threshold together: + detects more, − fewer "
+                        "(+1 turns a 0.50 threshold into 0.27).",
+                    )
+                    pick = gr.Dropdown(
+                        list(VIEWS["emotions"]),
+                        value="admiration",
+                        label="Inspect one threshold",
+                        elem_id="pick",
+                    )
+                    pick_value = gr.Slider(
+                        0.01,
+                        0.99,
+                        step=0.01,
+                        label="Its threshold (drag to override)",
+                        elem_id="pick-threshold",
+                    )
+                    pick_info = _html("", elem_id="pick-info", padding=True)
+                    with gr.Row():
+                        reset_one = gr.Button("Reset this one", size="sm")
+                        reset = gr.Button("Reset all", size="sm")
+        gr.HTML(footer_html(served), js_on_load=None)
+
+        settings = [view, mode, global_t, sensitivity, overrides]
+        private = {"api_visibility": "private"}
+        fast = {"api_visibility": "private", "concurrency_limit": None, "show_progress": "hidden"}
+        run = bind(analyze, served)
+        gr.on([submit.click, text.submit], run, [text, *settings], [cached, detected, bars], **private)
+        examples.load_input_event.then(run, [text, *settings], [cached, detected, bars], **private)
+        clear.click(
+            lambda: (None, render.hint_html(START_HINT), ""), None, [cached, detected, bars], **private
+        )
+        score = bind(score_file, served)
+        upload.upload(
+            score, [upload, *settings], [batch_cached, batch_status, table, counts, download], **private
+        )
+
+        redraw = [view.change, mode.change, global_t.change, sensitivity.change, overrides.change]
+        gr.on(
+            redraw,
+            bind(rerender, served),
+            [cached, *settings],
+            [detected, bars],
+            trigger_mode="always_last",
+            **fast,
+        )
+        gr.on(
+            redraw,
+            bind(rerender_batch, served),
+            [batch_cached, *settings],
+            [batch_status, table, counts, download],
+            trigger_mode="always_last",
+            **fast,
+        )
+        mode.change(show_mode, mode, [global_t, per_class], **fast)
+        view.change(view_names, view, pick, **fast)
+        look = bind(inspect_threshold, served)
+        gr.on(
+            [pick.change, sensitivity.change, overrides.change, demo.load],
+            look,
+            [pick, view, sensitivity, overrides],
+            [pick_value, pick_info],
+            **fast,
+        )
+        pick_value.input(set_override, [pick, pick_value, view, overrides], overrides, **fast)
+        reset_one.click(reset_override, [pick, view, overrides], overrides, **fast)
+        reset.click(reset_all, None, overrides, **fast)
+
+        def predict(
+            text: str,
+            mode: ModeName = "calibrated",
+            global_threshold: float = 0.5,
+            sensitivity: float = 0.0,
+            view: ViewName = "emotions",
+        ) -> dict[str, Any]:
+            """One text: every label's probability (`scores`), the detected `labels` (strongest
+            first), the `thresholds` used and whether the text was `truncated`."""
+            if not (text or "").strip():
+                raise gr.Error("Empty text: send some words to read.")
+            return predict_texts(served, [text], mode, global_threshold, sensitivity, view)[0]
+
+        def predict_batch(
+            texts: list[str],
+            mode: ModeName = "calibrated",
+            global_threshold: float = 0.5,
+            sensitivity: float = 0.0,
+            view: ViewName = "emotions",
+        ) -> list[dict[str, Any]]:
+            """Many texts (at most 500): one result per text, as `/predict` returns."""
+            return predict_texts(served, list(texts or []), mode, global_threshold, sensitivity, view)
+
+        gr.api(predict, api_name="predict")
+        gr.api(predict_batch, api_name="predict_batch")
+    return demo
+
+
+def launch(demo: gr.Blocks, **kwargs: Any):
+    """Serve ``demo`` on ``$GRADIO_SERVER_NAME:$GRADIO_SERVER_PORT`` (default 0.0.0.0:7860)."""
+    options = {
+        "server_name": os.environ.get("GRADIO_SERVER_NAME") or "0.0.0.0",
+        "server_port": int(os.environ.get("GRADIO_SERVER_PORT") or 7860),
+        "theme": THEME,
+        "css": PAGE_CSS,
+        "footer_links": ["api", "gradio"],
+        **kwargs,
+    }
+    return demo.launch(**options)
+
+
+def load_or_exit() -> ServedModel:
+    """The served model, or one clear start-up error naming the file and the problem."""
+    try:
+        return load_served_model()
+    except (FileNotFoundError, ValueError, OSError) as err:
+        raise SystemExit(f"Emotion reader cannot start: {err}") from None
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+SERVED = load_or_exit()
+demo = build_demo(SERVED)
+
+if __name__ == "__main__":
+    launch(demo)

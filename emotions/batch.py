@@ -1,0 +1,136 @@
+"""Batch scoring for the app: read an uploaded TXT/CSV with limits, and tabulate results.
+
+Uploads are checked before any model call: size, encoding (UTF-8), format, row count.
+Every problem raises ``ValueError`` with a message a visitor can act on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .labels import emoji_for
+
+logger = logging.getLogger(__name__)
+MAX_ROWS = 500  # texts per upload or API call
+MAX_BYTES = 1_000_000  # upload size
+MAX_CHARS = 500  # characters per text (about what the model reads: 128 tokens)
+SUFFIXES = (".txt", ".csv")
+
+
+def clip_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, bool]:
+    """``text`` cut to ``max_chars`` characters, and whether it was cut."""
+    return (text[:max_chars], True) if len(text) > max_chars else (text, False)
+
+
+def check_rows(n: int, max_rows: int = MAX_ROWS) -> None:
+    if n == 0:
+        raise ValueError("No texts found: the file has no non-empty lines (or rows in its 'text' column).")
+    if n > max_rows:
+        raise ValueError(f"{n} texts is over the limit of {max_rows}: split the file and upload the parts.")
+
+
+def _decode(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise ValueError(f"{name} is empty: upload a file with one text per line, or a 'text' column.")
+    if b"\x00" in data:
+        raise ValueError(f"{name} looks binary (it has NUL bytes): upload a plain UTF-8 .txt or .csv file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"{name} is not UTF-8 text (byte {err.start} cannot be decoded): save it as UTF-8 and retry."
+        ) from None
+
+
+def _csv_texts(content: str, name: str) -> list[str]:
+    try:
+        reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+        rows = list(reader)
+    except csv.Error as err:
+        raise ValueError(f"{name} is not valid CSV ({err}): check its quoting, or upload .txt.") from None
+    if not rows:
+        raise ValueError(f"{name} has no header row: the first row must name a 'text' column.")
+    header = [h.strip().lower() for h in rows[0]]
+    if "text" not in header:
+        shown = ", ".join(repr(h) for h in rows[0][:8]) or "none"
+        raise ValueError(f"{name} has no 'text' column (columns: {shown}): add a header row naming it.")
+    col = header.index("text")
+    return [row[col] for row in rows[1:] if len(row) > col and row[col].strip()]
+
+
+def parse_upload(path: str | Path | None, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> list[str]:
+    """Texts from an uploaded ``.txt`` (one per line) or ``.csv`` (a ``text`` column)."""
+    if path is None:
+        raise ValueError("No file uploaded: choose a .txt or .csv file first.")
+    path = Path(path)
+    name = path.name
+    if path.suffix.lower() not in SUFFIXES:
+        raise ValueError(f"{name}: unsupported file type {path.suffix or '(none)'}; upload .txt or .csv.")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ValueError(
+            f"{name} is {size:,} bytes, over the {max_bytes:,}-byte limit: upload a smaller file."
+        )
+    content = _decode(path.read_bytes(), name)
+    if path.suffix.lower() == ".csv":
+        texts = _csv_texts(content, name)
+    else:
+        texts = [line for line in content.splitlines() if line.strip()]
+    check_rows(len(texts), max_rows)
+    return texts
+
+
+def detected_names(names: Sequence[str], probs: np.ndarray, passed: np.ndarray) -> list[list[str]]:
+    """For each text, the names that pass, strongest first."""
+    out = []
+    for p, mask in zip(probs, passed):
+        idx = np.flatnonzero(mask)
+        out.append([names[i] for i in idx[np.argsort(-p[idx], kind="stable")]])
+    return out
+
+
+def results_table(texts: Sequence[str], detected: list[list[str]], preview: int = 120) -> list[list]:
+    """Rows for the page's table: text (shortened), detected emotions."""
+    rows = []
+    for text, found in zip(texts, detected):
+        shown = text if len(text) <= preview else text[: preview - 1] + "…"
+        rows.append([shown, ", ".join(f"{emoji_for(n)} {n}" for n in found) or "—"])
+    return rows
+
+
+def detection_counts(names: Sequence[str], passed: np.ndarray) -> list[tuple[str, int]]:
+    """How many texts each name was detected in, most frequent first (zeros left out)."""
+    counts = np.asarray(passed).sum(axis=0)
+    order = np.argsort(-counts, kind="stable")
+    return [(names[i], int(counts[i])) for i in order if counts[i] > 0]
+
+
+def write_csv(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    probs: np.ndarray,
+    detected: list[list[str]],
+    folder: str | Path | None = None,
+) -> Path:
+    """Every text, what was detected, and every label's probability, as UTF-8 CSV."""
+    folder = Path(folder or tempfile.mkdtemp(prefix="emotions-batch-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "emotions.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "detected", *labels])
+        for text, found, row in zip(texts, detected, probs):
+            writer.writerow([_safe_cell(text), ";".join(found), *(f"{p:.4f}" for p in row)])
+    return path
+
+
+def _safe_cell(text: str) -> str:
+    """Keep spreadsheet apps from running a text as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

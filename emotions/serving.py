@@ -1,0 +1,133 @@
+"""What the app serves: the resolved classifier, its calibration and its model-card score.
+
+Environment variables read by :func:`load_served_model`:
+
+- ``EMOTIONS_MODEL_REPO`` / ``EMOTIONS_MODEL_REVISION``: a Hub model to download (see
+  :mod:`emotions.hub`); if the Hub is unreachable the local copy is used, with a warning.
+- ``EMOTIONS_MODEL_DIR`` / ``EMOTIONS_THRESHOLDS``: the local checkpoint folder and
+  ``thresholds.json`` (defaults: the repo's ``model/`` and ``thresholds/thresholds.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .batch import check_rows, clip_text
+from .cutoffs import Calibration, Settings, score_rows, view_probs
+from .hub import LOCAL_MODEL_DIR, LOCAL_THRESHOLDS, local_model, resolve_model
+from .inference import EmotionClassifier
+
+logger = logging.getLogger(__name__)
+EMPTY_RESULT = {
+    "scores": {},
+    "labels": [],
+    "thresholds": {},
+    "truncated": False,
+    "notice": "empty text: not scored",
+}
+
+
+@dataclass
+class ServedModel:
+    classifier: EmotionClassifier
+    calibration: Calibration
+    source: str  # "owner/name@revision" or "local: model/"
+    macro_f1: float | None  # test macro-F1 from the model card, if it reports one
+    metric_name: str = "test macro-F1"
+
+    def predict(self, texts: list[str], settings: Settings, view: str = "emotions") -> list[dict]:
+        """Per text: every row's probability (``scores``, strongest first), the ``labels``
+        that pass, the ``thresholds`` used and whether the text was ``truncated``.
+
+        Blank texts are not scored. Raises ``ValueError`` for too many texts or a bad view.
+        """
+        labels = self.classifier.labels
+        view_probs(np.zeros(len(labels)), labels, view)  # fails early on an unknown view
+        if texts:
+            check_rows(len(texts))
+        clipped = [clip_text(str(t or "")) for t in texts]
+        todo = [i for i, (t, _) in enumerate(clipped) if t.strip()]
+        probs = self.classifier.predict_proba([clipped[i][0] for i in todo]) if todo else []
+        out: list[dict] = [{**EMPTY_RESULT} for _ in texts]
+        for i, p in zip(todo, probs):
+            rows = score_rows(p, labels, view, self.calibration, settings)
+            out[i] = {
+                "scores": {r.name: round(r.prob, 6) for r in rows},
+                "labels": [r.name for r in rows if r.passed],
+                "thresholds": {r.name: round(r.threshold, 4) for r in rows},
+                "truncated": clipped[i][1],
+            }
+        return out
+
+
+def _pick_f1(results: list) -> tuple[float, str] | None:
+    """The card's macro-F1: prefer the calibrated-thresholds one, then any macro F1, then any F1."""
+    found = []
+    for result in results or []:
+        for metric in (result or {}).get("metrics") or []:
+            kind, name = str(metric.get("type", "")).lower(), str(metric.get("name", "")).lower()
+            value = metric.get("value")
+            if "f1" not in kind and "f1" not in name or not isinstance(value, (int, float)):
+                continue
+            rank = 0 if "calibrat" in name else 1 if "macro" in name or "macro" in kind else 2
+            found.append((rank, float(value), str(metric.get("name") or "macro-F1")))
+    if not found:
+        return None
+    _, value, name = min(found, key=lambda f: f[0])
+    return value, name
+
+
+def read_macro_f1(card: str | Path) -> tuple[float | None, str]:
+    """Test macro-F1 from a model card's ``model-index`` front matter (None if absent)."""
+    card = Path(card)
+    if not card.is_file():
+        return None, "test macro-F1"
+    try:
+        from huggingface_hub import metadata_load
+
+        meta = metadata_load(card) or {}
+        picked = None
+        for entry in meta.get("model-index") or []:
+            picked = picked or _pick_f1((entry or {}).get("results"))
+    except Exception as err:  # a malformed card must not stop the app: the footer says so
+        logger.warning("Could not read the model card %s (%s); no score shown.", card, err)
+        return None, "test macro-F1"
+    if picked is None:
+        return None, "test macro-F1"
+    value, name = picked
+    return (value / 100 if value > 1 else value), f"test {name}"
+
+
+def _rollups(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # load_thresholds already validated the file; this is belt and braces
+    return data.get("rollups") or {} if isinstance(data, dict) else {}
+
+
+def serve_model(model_dir: str | Path, thresholds: str | Path, source: str | None = None) -> ServedModel:
+    """Load a checkpoint and its thresholds for serving (raises naming the bad file)."""
+    model_dir, thresholds = Path(model_dir), Path(thresholds)
+    classifier = EmotionClassifier.from_pretrained(model_dir, thresholds=thresholds)
+    thresholds_file = thresholds / "thresholds.json" if thresholds.is_dir() else thresholds
+    calibration = Calibration(classifier.thresholds, _rollups(thresholds_file))
+    f1, metric = read_macro_f1(model_dir / "README.md")
+    return ServedModel(classifier, calibration, source or f"local: {model_dir.name}/", f1, metric)
+
+
+def load_served_model() -> ServedModel:
+    """Resolve the model from the environment (Hub or local) and load it."""
+    local = local_model(
+        Path(os.environ.get("EMOTIONS_MODEL_DIR") or LOCAL_MODEL_DIR),
+        Path(os.environ.get("EMOTIONS_THRESHOLDS") or LOCAL_THRESHOLDS),
+    )
+    resolved = resolve_model(fallback=local)
+    logger.info("Serving %s", resolved.source)
+    return serve_model(resolved.model_dir, resolved.thresholds, resolved.source)
