@@ -107,7 +107,12 @@ class EmotionClassifier:
     ) -> list[Prediction]:
         """Labels passing the calibrated thresholds (or one global ``threshold``)."""
         texts = [texts] if isinstance(texts, str) else list(texts)
-        probs = self.predict_proba(texts, batch_size)
+        return self.to_predictions(texts, self.predict_proba(texts, batch_size), threshold)
+
+    def to_predictions(
+        self, texts: list[str], probs: np.ndarray, threshold: float | None = None
+    ) -> list[Prediction]:
+        """Cut already-computed probabilities at the calibrated or a global threshold."""
         cut = self.threshold_array if threshold is None else np.float32(threshold)
         return [to_prediction(t, p, self.labels, cut) for t, p in zip(texts, probs)]
 

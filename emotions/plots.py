@@ -1,0 +1,54 @@
+"""The report's two charts (matplotlib, written as PNG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def plot_f1_per_emotion(rows: list[dict], path: Path) -> None:
+    """Horizontal bars of test F1 per emotion, best on top, support in the label."""
+    rows = sorted(rows, key=lambda r: r["f1"])
+    fig, ax = plt.subplots(figsize=(7, 9))
+    ax.barh([f"{r['label']} (n={r['support']})" for r in rows], [r["f1"] for r in rows], color="#4c72b0")
+    ax.set_xlabel("test F1 (per-class thresholds calibrated on dev)")
+    ax.set_xlim(0, 1)
+    ax.set_title("F1 per emotion, GoEmotions test split")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_ekman_confusion(groups: list[str], true: np.ndarray, pred: np.ndarray, path: Path) -> None:
+    """Row-normalised confusion matrix over the Ekman groups (argmax prediction)."""
+    k = len(groups)
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (true, pred), 1)
+    share = counts / np.maximum(counts.sum(1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+    for i in range(k):
+        for j in range(k):
+            color = "white" if share[i, j] > 0.5 else "black"
+            ax.text(
+                j,
+                i,
+                f"{share[i, j]:.2f}\n({counts[i, j]})",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=color,
+            )
+    ax.set_xticks(range(k), groups, rotation=45, ha="right")
+    ax.set_yticks(range(k), groups)
+    ax.set_xlabel("predicted (strongest Ekman group)")
+    ax.set_ylabel("true")
+    ax.set_title(f"Ekman roll-up, {len(true)} single-label test texts")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

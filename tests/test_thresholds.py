@@ -1,0 +1,67 @@
+import json
+import math
+
+import numpy as np
+import pytest
+
+from emotions.labels import LABELS
+from emotions.thresholds import calibrate_per_class, load_thresholds, save_thresholds, validate_thresholds
+
+
+def test_calibration_recovers_a_known_optimum():
+    # Class 0 is positive exactly when its score is >= 0.37; class 1 when >= 0.81.
+    rng = np.random.default_rng(0)
+    probs = rng.uniform(0, 1, (2000, 2))
+    targets = np.stack([probs[:, 0] >= 0.37, probs[:, 1] >= 0.81], axis=1).astype(int)
+    thresholds, f1 = calibrate_per_class(targets, probs)
+    assert thresholds == pytest.approx([0.37, 0.81], abs=0.011)
+    assert f1 == pytest.approx([1.0, 1.0], abs=0.01)
+
+
+def test_calibration_beats_a_global_cut_on_shifted_classes():
+    rng = np.random.default_rng(1)
+    targets = rng.integers(0, 2, (3000, 2))
+    probs = np.clip(targets * 0.3 + rng.uniform(0, 0.3, (3000, 2)) + [0.0, 0.5], 0, 1)
+    thresholds, _ = calibrate_per_class(targets, probs)
+    assert thresholds[0] < 0.35 < thresholds[1]
+
+
+def test_save_then_load_round_trips(tmp_path):
+    values = np.linspace(0.1, 0.9, len(LABELS))
+    path = save_thresholds(tmp_path / "t.json", LABELS, values, values)
+    data = json.loads(path.read_text())
+    assert data["split"] == "dev" and set(data["dev_f1"]) == set(LABELS)
+    assert load_thresholds(path, LABELS) == pytest.approx(dict(zip(LABELS, values.round(4))))
+
+
+def _good():
+    return {name: 0.5 for name in LABELS}
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda t: t.pop("grief"), r"missing: \['grief'\]"),
+        (lambda t: t.update(glee=0.5), r"unknown: \['glee'\]"),
+        (lambda t: t.update(joy=math.nan), "threshold for 'joy' is nan, not a number"),
+        (lambda t: t.update(joy=1.0), r"threshold for 'joy' is 1.0, outside \(0, 1\)"),
+        (lambda t: t.update(joy=0), r"outside \(0, 1\)"),
+        (lambda t: t.update(joy="high"), "not a number"),
+    ],
+)
+def test_bad_thresholds_are_clear_errors(change, message):
+    thresholds = _good()
+    change(thresholds)
+    with pytest.raises(ValueError, match=message):
+        validate_thresholds(thresholds, LABELS, "thresholds.json")
+
+
+def test_bad_files_are_clear_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Run `python -m emotions calibrate`"):
+        load_thresholds(tmp_path / "nope.json", LABELS)
+    (tmp_path / "broken.json").write_text('{"thresholds": {')
+    with pytest.raises(ValueError, match="not valid JSON"):
+        load_thresholds(tmp_path / "broken.json", LABELS)
+    (tmp_path / "list.json").write_text("[0.5]")
+    with pytest.raises(ValueError, match="'thresholds' key"):
+        load_thresholds(tmp_path / "list.json", LABELS)
