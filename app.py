@@ -41,6 +41,10 @@ EXAMPLES = [
 VIEW_CHOICES = [("28 emotions", "emotions"), ("Ekman's 6 + neutral", "ekman"), ("Sentiment", "sentiment")]
 MODE_CHOICES = [("Calibrated per class", "calibrated"), ("Global", "global")]
 START_HINT = "Type a text (or pick an example) and press Submit or Enter."
+ENV_HINT = (
+    " (Set EMOTIONS_MODEL_REPO to a Hub model id, or EMOTIONS_MODEL_DIR and EMOTIONS_THRESHOLDS"
+    " to a local checkpoint folder and thresholds.json.)"
+)
 EMPTY_HINT = "Nothing to read yet: type some text first."
 THEME = gr.themes.Soft(primary_hue="violet", neutral_hue="slate")
 PAGE_CSS = """
@@ -247,8 +251,10 @@ def build_demo(served: ServedModel) -> gr.Blocks:
                             "Enter submits, Shift+Enter adds a line.",
                         )
                         with gr.Row():
-                            clear = gr.ClearButton([text], value="Clear", size="md")
-                            submit = gr.Button("Submit", variant="primary", elem_id="submit")
+                            clear = gr.ClearButton([text], value="Clear", size="md", scale=1, min_width=80)
+                            submit = gr.Button(
+                                "Submit", variant="primary", elem_id="submit", scale=2, min_width=80
+                            )
                         examples = gr.Examples(EXAMPLES, inputs=[text], api_visibility="private")
                         gr.Markdown("### Detected emotions")
                         detected = _html(render.hint_html(START_HINT), elem_id="detected")
@@ -417,7 +423,8 @@ def load_or_exit() -> ServedModel:
     try:
         return load_served_model()
     except (FileNotFoundError, ValueError, OSError) as err:
-        raise SystemExit(f"Emotion reader cannot start: {err}") from None
+        hint = ENV_HINT if isinstance(err, FileNotFoundError) else ""
+        raise SystemExit(f"Emotion reader cannot start: {err}{hint}") from None
 
 
 if __name__ == "__main__":

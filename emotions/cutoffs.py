@@ -13,7 +13,6 @@ passes. Thresholds come from one of two modes:
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -72,13 +71,18 @@ def shift(thresholds: np.ndarray, sensitivity: float) -> np.ndarray:
 class Calibration:
     """Calibrated thresholds for every view, so any view's rows can be cut."""
 
-    def __init__(self, label_thresholds: dict[str, float], rollups: dict | None = None):
+    def __init__(self, label_thresholds: dict[str, float], rollups: dict | None = None, source: str = ""):
         self.by_view: dict[str, dict[str, float]] = {"emotions": dict(label_thresholds)}
+        where = f"{source or 'thresholds'}: rollups"
+        if rollups is not None and not isinstance(rollups, dict):
+            raise ValueError(f"{where} must be an object keyed by view (ekman, sentiment); recalibrate.")
         for view in ("ekman", "sentiment"):
             groups = list(VIEWS[view])
-            stored = (rollups or {}).get(view, {}).get("thresholds")
+            stored = (rollups or {}).get(view)
             if stored:
-                self.by_view[view] = validate_thresholds(stored, groups, f"thresholds.json rollups.{view}")
+                if not isinstance(stored, dict) or "thresholds" not in stored:
+                    raise ValueError(f"{where}.{view} has no 'thresholds' object; recalibrate.")
+                self.by_view[view] = validate_thresholds(stored["thresholds"], groups, f"{where}.{view}")
             else:  # older thresholds files: a group's members' mean calibrated threshold
                 logger.info("No calibrated %s thresholds stored; using each group's member mean.", view)
                 self.by_view[view] = {
@@ -130,7 +134,3 @@ def detected_matrix(
     names, values = view_probs(probs, labels, view)
     cut, _ = calibration.thresholds(view, names, settings)
     return names, values, values >= cut[None, :]
-
-
-def is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

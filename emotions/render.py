@@ -22,6 +22,7 @@ CSS = """
 .emo-chips { display: flex; flex-wrap: wrap; gap: 0.5rem; }
 .emo-chip { display: inline-flex; align-items: center; gap: 0.4rem; padding: 0.35rem 0.75rem 0.35rem 0.5rem;
   border-radius: 999px; border: 1.5px solid var(--color-accent); background: var(--color-accent-soft); }
+.emo-emoji, .emo-ico { font-family: "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji", sans-serif; }
 .emo-chip .emo-emoji { font-size: 1.6rem; line-height: 1; }
 .emo-chip .emo-name { font-weight: 600; }
 .emo-chip .emo-p { font-variant-numeric: tabular-nums; color: var(--body-text-color-subdued); }
@@ -54,6 +55,9 @@ CSS = """
 .emo-val small { color: var(--body-text-color-subdued); }
 @media (max-width: 480px) {
   .emo-row { grid-template-columns: 6.8rem 1fr 4.6rem; gap: 0.4rem; font-size: var(--text-sm); }
+  .emo-chips { gap: 0.35rem; }
+  .emo-chip { padding: 0.2rem 0.55rem 0.2rem 0.35rem; gap: 0.3rem; font-size: var(--text-sm); }
+  .emo-chip .emo-emoji { font-size: 1.2rem; }
 }
 """
 
@@ -115,7 +119,7 @@ def _bar(row: Row) -> str:
     star = '<span title="threshold set by you"> ✎</span>' if row.overridden else ""
     return (
         f'<div class="emo-row {state}" role="listitem" aria-label="{escape(aria)}">'
-        f'<span class="emo-label"><span aria-hidden="true">{row.emoji}</span> {escape(row.name)}{star}</span>'
+        f'<span class="emo-label"><span class="emo-ico" aria-hidden="true">{row.emoji}</span> {escape(row.name)}{star}</span>'
         f'<span class="emo-track"><span class="emo-fill" style="width:{width:.1f}%"></span>'
         f'<span class="emo-tick" style="left:{left:.1f}%" title="threshold {pct(row.threshold)}"></span></span>'
         f'<span class="emo-val">{pct(row.prob)} <small>/ {pct(row.threshold)}</small></span></div>'
@@ -151,7 +155,7 @@ def counts_html(counts: list[tuple[str, int]], n_texts: int) -> str:
         share = count / max(n_texts, 1)
         rows.append(
             f'<div class="emo-row pass" role="listitem" aria-label="{escape(name)}: {count} of {n_texts} texts">'
-            f'<span class="emo-label"><span aria-hidden="true">{emoji_for(name)}</span> {escape(name)}</span>'
+            f'<span class="emo-label"><span class="emo-ico" aria-hidden="true">{emoji_for(name)}</span> {escape(name)}</span>'
             f'<span class="emo-track"><span class="emo-fill" style="width:{count / top * 100:.1f}%"></span></span>'
             f'<span class="emo-val">{count} <small>({pct(share)})</small></span></div>'
         )

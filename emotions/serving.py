@@ -104,12 +104,12 @@ def read_macro_f1(card: str | Path) -> tuple[float | None, str]:
     return (value / 100 if value > 1 else value), f"test {name}"
 
 
-def _rollups(path: Path) -> dict:
+def _rollups(path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}  # load_thresholds already validated the file; this is belt and braces
-    return data.get("rollups") or {} if isinstance(data, dict) else {}
+        return None  # load_thresholds already validated the file; this is belt and braces
+    return data.get("rollups") if isinstance(data, dict) else None
 
 
 def serve_model(model_dir: str | Path, thresholds: str | Path, source: str | None = None) -> ServedModel:
@@ -117,7 +117,7 @@ def serve_model(model_dir: str | Path, thresholds: str | Path, source: str | Non
     model_dir, thresholds = Path(model_dir), Path(thresholds)
     classifier = EmotionClassifier.from_pretrained(model_dir, thresholds=thresholds)
     thresholds_file = thresholds / "thresholds.json" if thresholds.is_dir() else thresholds
-    calibration = Calibration(classifier.thresholds, _rollups(thresholds_file))
+    calibration = Calibration(classifier.thresholds, _rollups(thresholds_file), str(thresholds_file))
     f1, metric = read_macro_f1(model_dir / "README.md")
     return ServedModel(classifier, calibration, source or f"local: {model_dir.name}/", f1, metric)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 import urllib.request
 
 import pytest
-from apptools import import_app, serving, thresholds_with_rollups
+from apptools import ROOT, free_port, import_app, serving, thresholds_with_rollups
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
@@ -116,3 +120,45 @@ def test_predict_batch(client):
 def test_predict_batch_row_limit(client):
     with pytest.raises(AppError, match=f"limit of {MAX_ROWS}"):
         client.predict(["hi"] * (MAX_ROWS + 1), api_name="/predict_batch")
+
+
+def test_python_app_py_launches_the_page(tiny_model_dir, tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "EMOTIONS_MODEL_DIR": str(tiny_model_dir),
+        "EMOTIONS_THRESHOLDS": str(thresholds_with_rollups(tmp_path / "t.json")),
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+    }
+    env.pop("EMOTIONS_MODEL_REPO", None)
+    log = tmp_path / "app.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline, status = time.monotonic() + 120, None
+        while status is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    status = response.status
+            except OSError:
+                time.sleep(1)
+        assert status == 200, log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_python_app_py_without_a_model_stops_with_one_message(tmp_path):
+    env = {**os.environ, "EMOTIONS_MODEL_DIR": str(tmp_path / "model")}
+    env.pop("EMOTIONS_MODEL_REPO", None)
+    done = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    message = done.stderr.strip().splitlines()[-1]
+    expected = f"Emotion reader cannot start: Model folder not found: {tmp_path / 'model'}."
+    assert message.startswith(expected) and "EMOTIONS_MODEL_REPO" in message

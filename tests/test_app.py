@@ -235,3 +235,16 @@ def test_import_without_a_model_stops_with_one_clear_message(tmp_path, model_fil
             import_app(model_dir, thresholds)
         assert str(exc.value).startswith("Emotion reader cannot start: ") and message in str(exc.value)
     sys.modules.pop("app", None)
+
+
+def test_launch_serves_on_all_interfaces_port_7860_unless_told(app, monkeypatch):
+    seen = {}
+    monkeypatch.setattr(app.demo, "launch", lambda **kwargs: seen.update(kwargs))
+    monkeypatch.delenv("GRADIO_SERVER_NAME", raising=False)
+    monkeypatch.delenv("GRADIO_SERVER_PORT", raising=False)
+    app.launch(app.demo)
+    assert (seen["server_name"], seen["server_port"]) == ("0.0.0.0", 7860)
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "127.0.0.1")
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "8123")
+    app.launch(app.demo)
+    assert (seen["server_name"], seen["server_port"]) == ("127.0.0.1", 8123)

@@ -1,0 +1,95 @@
+"""Which model the app serves: environment, Hub fallback, model-card score."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from apptools import thresholds_with_rollups
+
+from emotions import hub
+from emotions.cutoffs import Settings
+from emotions.labels import LABELS, VIEWS
+from emotions.serving import load_served_model, read_macro_f1, serve_model
+
+CARD = """---
+model-index:
+- name: m
+  results:
+  - task: {{type: text-classification}}
+    metrics:
+{metrics}
+---
+text
+"""
+
+
+def card(tmp_path: Path, metrics: str) -> Path:
+    path = tmp_path / "README.md"
+    path.write_text(CARD.format(metrics=metrics), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def thresholds(tmp_path_factory) -> Path:
+    return thresholds_with_rollups(tmp_path_factory.mktemp("serve") / "thresholds.json")
+
+
+def test_macro_f1_prefers_the_calibrated_one(tmp_path):
+    path = card(
+        tmp_path,
+        "    - {type: accuracy, value: 0.9}\n"
+        "    - {type: f1, name: macro F1 (0.5), value: 0.41}\n"
+        "    - {type: f1, name: macro F1 (calibrated thresholds), value: 52.3}",
+    )
+    assert read_macro_f1(path) == (pytest.approx(0.523), "test macro F1 (calibrated thresholds)")
+
+
+def test_macro_f1_absent_or_unreadable(tmp_path):
+    assert read_macro_f1(tmp_path / "none.md")[0] is None
+    assert read_macro_f1(card(tmp_path, "    - {type: accuracy, value: 0.9}"))[0] is None
+    (tmp_path / "bad.md").write_text("---\nmodel-index: [unclosed\n---\n")
+    assert read_macro_f1(tmp_path / "bad.md")[0] is None
+
+
+def test_env_points_at_a_local_model(tiny_model_dir, thresholds, monkeypatch):
+    monkeypatch.delenv("EMOTIONS_MODEL_REPO", raising=False)
+    monkeypatch.setenv("EMOTIONS_MODEL_DIR", str(tiny_model_dir))
+    monkeypatch.setenv("EMOTIONS_THRESHOLDS", str(thresholds))
+    served = load_served_model()
+    assert served.source == f"local: {tiny_model_dir.name}/" and served.macro_f1 is None
+    stored = json.loads(thresholds.read_text())["rollups"]["ekman"]["thresholds"]
+    assert served.calibration.calibrated("ekman", "joy") == stored["joy"]
+
+
+def test_unreachable_hub_falls_back_with_a_warning(tiny_model_dir, thresholds, monkeypatch, caplog):
+    def offline(repo_id, revision=None):
+        raise ConnectionError("Hub unreachable")
+
+    monkeypatch.setattr(hub, "download_model", offline)
+    monkeypatch.setenv("EMOTIONS_MODEL_REPO", "someone/emotions")
+    monkeypatch.setenv("EMOTIONS_MODEL_DIR", str(tiny_model_dir))
+    monkeypatch.setenv("EMOTIONS_THRESHOLDS", str(thresholds))
+    with caplog.at_level(logging.WARNING):
+        served = load_served_model()
+    assert served.source.startswith("local:") and "someone/emotions" in caplog.text
+
+
+def test_hub_model_is_named_in_the_source(tiny_model_dir, thresholds, monkeypatch):
+    def downloaded(repo_id, revision=None):
+        return hub.ResolvedModel(tiny_model_dir, thresholds, f"{repo_id}@{revision}", repo_id, revision)
+
+    monkeypatch.setattr(hub, "download_model", downloaded)
+    monkeypatch.setenv("EMOTIONS_MODEL_REPO", "someone/emotions")
+    monkeypatch.setenv("EMOTIONS_MODEL_REVISION", "v1")
+    assert load_served_model().source == "someone/emotions@v1"
+
+
+def test_predict_results(tiny_model_dir, thresholds):
+    served = serve_model(tiny_model_dir, thresholds)
+    out = served.predict(["thank you", " ", "x" * 600], Settings())
+    assert set(out[0]["scores"]) == set(LABELS) and out[1]["scores"] == {} and out[2]["truncated"]
+    assert served.predict([], Settings()) == []
+    assert set(served.predict(["hi"], Settings(), "ekman")[0]["scores"]) == set(VIEWS["ekman"])
