@@ -163,7 +163,13 @@ def score_file(
         texts = batch.parse_upload(path)
     except (ValueError, OSError) as err:
         message = str(err) if isinstance(err, ValueError) else f"Could not read the upload ({err})."
-        return None, render.notice_html(f"⚠️ {message}"), None, "", gr.update(value=None, visible=False)
+        return (
+            None,
+            render.notice_html(f"⚠️ {message}", error=True),
+            None,
+            "",
+            gr.update(value=None, visible=False),
+        )
     clipped = [batch.clip_text(t) for t in texts]
     probs = served.classifier.predict_proba([t for t, _ in clipped], batch_size=32)
     logger.info("Scored a batch of %d texts.", len(texts))
@@ -220,7 +226,7 @@ def footer_html(served: ServedModel) -> str:
     return (
         f'<p id="footer">Model: <code>{render.escape(served.source)}</code> · '
         f"{render.escape(served.metric_name)}: <b>{score}</b> · trained on GoEmotions (Reddit comments, "
-        "English) · text you submit is not stored or logged.</p>"
+        "English) · texts are not logged; uploads and results are deleted within the hour.</p>"
     )
 
 
@@ -231,7 +237,7 @@ def _html(value: str = "", **kwargs: Any) -> gr.HTML:
 def build_demo(served: ServedModel) -> gr.Blocks:
     """The page, wired to ``served``; not launched."""
     bind = partial
-    with gr.Blocks(title="Emotion reader", analytics_enabled=False) as demo:
+    with gr.Blocks(title="Emotion reader", analytics_enabled=False, delete_cache=(1800, 3600)) as demo:
         gr.Markdown(
             "# 🎭 Emotion reader\nWhich of 28 emotions does an English text express? A text can carry "
             "several at once: each emotion is **detected** when its probability reaches its threshold."
@@ -278,9 +284,9 @@ def build_demo(served: ServedModel) -> gr.Blocks:
                             headers=["text", "detected"],
                             datatype=["str", "str"],
                             show_row_numbers=True,
+                            column_widths=["52%", "40%"],
                             interactive=False,
                             wrap=True,
-                            column_widths=["62%", "38%"],
                             label="Detected emotions per text",
                             elem_id="batch-table",
                         )
@@ -292,7 +298,8 @@ def build_demo(served: ServedModel) -> gr.Blocks:
                     value="calibrated",
                     label="Threshold",
                     elem_id="mode",
-                    info="Calibrated: each emotion's own cut, tuned on held-out data.",
+                    info="Calibrated: each emotion has its own threshold, tuned on held-out data. "
+                    "Global: one threshold for all.",
                 )
                 global_t = gr.Slider(
                     0.01,
@@ -334,16 +341,17 @@ def build_demo(served: ServedModel) -> gr.Blocks:
 
         settings = [view, mode, global_t, sensitivity, overrides]
         private = {"api_visibility": "private"}
+        model = {"api_visibility": "private", "concurrency_id": "model"}  # one model call at a time
         fast = {"api_visibility": "private", "concurrency_limit": None, "show_progress": "hidden"}
         run = bind(analyze, served)
-        gr.on([submit.click, text.submit], run, [text, *settings], [cached, detected, bars], **private)
-        examples.load_input_event.then(run, [text, *settings], [cached, detected, bars], **private)
+        gr.on([submit.click, text.submit], run, [text, *settings], [cached, detected, bars], **model)
+        examples.load_input_event.then(run, [text, *settings], [cached, detected, bars], **model)
         clear.click(
             lambda: (None, render.hint_html(START_HINT), ""), None, [cached, detected, bars], **private
         )
         score = bind(score_file, served)
         upload.upload(
-            score, [upload, *settings], [batch_cached, batch_status, table, counts, download], **private
+            score, [upload, *settings], [batch_cached, batch_status, table, counts, download], **model
         )
 
         redraw = [view.change, mode.change, global_t.change, sensitivity.change, overrides.change]
@@ -400,8 +408,8 @@ def build_demo(served: ServedModel) -> gr.Blocks:
             """Many texts (at most 500): one result per text, as `/predict` returns."""
             return predict_texts(served, list(texts or []), mode, global_threshold, sensitivity, view)
 
-        gr.api(predict, api_name="predict")
-        gr.api(predict_batch, api_name="predict_batch")
+        gr.api(predict, api_name="predict", concurrency_id="model")
+        gr.api(predict_batch, api_name="predict_batch", concurrency_id="model")
     return demo
 
 
@@ -413,6 +421,7 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         "theme": THEME,
         "css": PAGE_CSS,
         "footer_links": ["api", "gradio"],
+        "max_file_size": 10 * batch.MAX_BYTES,  # hard cap; batch.parse_upload explains the real limit
         **kwargs,
     }
     return demo.launch(**options)

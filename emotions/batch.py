@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +24,8 @@ MAX_ROWS = 500  # texts per upload or API call
 MAX_BYTES = 1_000_000  # upload size
 MAX_CHARS = 500  # characters per text (about what the model reads: 128 tokens)
 SUFFIXES = (".txt", ".csv")
+EXPORTS = Path(tempfile.gettempdir()) / "emotions-batch"  # CSV downloads, pruned after an hour
+KEEP_SECONDS = 3600
 
 
 def clip_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, bool]:
@@ -120,7 +124,11 @@ def write_csv(
     folder: str | Path | None = None,
 ) -> Path:
     """Every text, what was detected, and every label's probability, as UTF-8 CSV."""
-    folder = Path(folder or tempfile.mkdtemp(prefix="emotions-batch-"))
+    if folder is None:
+        prune(EXPORTS)
+        EXPORTS.mkdir(parents=True, exist_ok=True)
+        folder = tempfile.mkdtemp(dir=EXPORTS)
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "emotions.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
@@ -129,6 +137,16 @@ def write_csv(
         for text, found, row in zip(texts, detected, probs):
             writer.writerow([_safe_cell(text), ";".join(found), *(f"{p:.4f}" for p in row)])
     return path
+
+
+def prune(folder: Path, keep_seconds: float = KEEP_SECONDS) -> None:
+    """Delete export folders older than ``keep_seconds`` (results are not kept)."""
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - keep_seconds
+    for old in folder.iterdir():
+        if old.is_dir() and old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _safe_cell(text: str) -> str:

@@ -19,6 +19,7 @@ CSS = """
 .emo-hint { color: var(--body-text-color-subdued); margin: 0.25rem 0 0.5rem; }
 .emo-notice { border-left: 3px solid var(--color-accent); padding: 0.35rem 0.6rem; margin-bottom: 0.6rem;
   background: var(--background-fill-secondary); border-radius: 4px; font-size: var(--text-sm); }
+.emo-notice.error { border-left-color: var(--error-border-color, #ef4444); color: var(--error-text-color, inherit); }
 .emo-chips { display: flex; flex-wrap: wrap; gap: 0.5rem; }
 .emo-chip { display: inline-flex; align-items: center; gap: 0.4rem; padding: 0.35rem 0.75rem 0.35rem 0.5rem;
   border-radius: 999px; border: 1.5px solid var(--color-accent); background: var(--color-accent-soft); }
@@ -55,7 +56,8 @@ CSS = """
 .emo-val small { color: var(--body-text-color-subdued); }
 @media (max-width: 480px) {
   .emo-row { grid-template-columns: 6.8rem 1fr 4.6rem; gap: 0.4rem; font-size: var(--text-sm); }
-  .emo-chips { gap: 0.35rem; }
+  .emo-notice.error { border-left-color: var(--error-border-color, #ef4444); color: var(--error-text-color, inherit); }
+.emo-chips { gap: 0.35rem; }
   .emo-chip { padding: 0.2rem 0.55rem 0.2rem 0.35rem; gap: 0.3rem; font-size: var(--text-sm); }
   .emo-chip .emo-emoji { font-size: 1.2rem; }
 }
@@ -73,8 +75,9 @@ def pct(value: float) -> str:
     return "<1%" if value < 0.005 else f"{value * 100:.0f}%"
 
 
-def notice_html(message: str) -> str:
-    return f'<div class="emo-notice" role="status">{escape(message)}</div>'
+def notice_html(message: str, error: bool = False) -> str:
+    kind, role = (" error", "alert") if error else ("", "status")
+    return f'<div class="emo-notice{kind}" role="{role}">{escape(message)}</div>'
 
 
 def hint_html(message: str, notice: str | None = None) -> str:

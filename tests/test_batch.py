@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import time
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ from emotions.batch import (
     detected_names,
     detection_counts,
     parse_upload,
+    prune,
     results_table,
     write_csv,
 )
@@ -84,3 +87,14 @@ def test_table_counts_and_csv(tmp_path):
     assert rows[0] == ["text", "detected", *names]
     assert rows[1] == ["'=cmd()", "joy;anger", "0.9000", "0.6000", "0.1000"]  # no formula injection
     assert rows[2][0] == "fine, with comma" and rows[2][1] == ""
+
+
+def test_prune_deletes_only_old_exports(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        folder.mkdir()
+        (folder / "emotions.csv").write_text("x")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    prune(tmp_path, keep_seconds=3600)
+    assert not old.exists() and new.exists()
+    prune(tmp_path / "missing")  # nothing to do, no error

@@ -132,7 +132,9 @@ def test_global_slider_changes_the_detected_set(page):
 def test_view_switch_rolls_up(page):
     from playwright.sync_api import expect
 
-    submit(page)
+    page.get_by_text(TEXT, exact=True).first.click()  # an example fills the box and runs
+    page.locator("#bars .emo-row").first.wait_for()
+    assert page.locator("#text-input textarea").input_value() == TEXT
     for label, view in (("Sentiment", "sentiment"), ("Ekman's 6 + neutral", "ekman")):
         page.locator("#view").get_by_label(label).check()
         expect(page.locator("#bars .emo-row")).to_have_count(len(VIEWS[view]))
@@ -169,6 +171,7 @@ def test_batch_upload_and_download(page, tmp_path):
     bad.write_bytes(b"a,b\n1,2\n")
     page.locator("#upload input[type=file]").set_input_files(str(bad))
     expect(page.locator("#batch-status")).to_contain_text("no 'text' column")
+    shot(page, "batch-error")
     good = tmp_path / "texts.csv"
     rows = ["I love this <b>bold</b> thing", "<img src=x onerror=alert(1)> so sad", "thanks 🙏"]
     with good.open("w", encoding="utf-8", newline="") as f:
