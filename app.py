@@ -236,7 +236,6 @@ def _html(value: str = "", **kwargs: Any) -> gr.HTML:
 
 def build_demo(served: ServedModel) -> gr.Blocks:
     """The page, wired to ``served``; not launched."""
-    bind = partial
     with gr.Blocks(title="Emotion reader", analytics_enabled=False, delete_cache=(1800, 3600)) as demo:
         gr.Markdown(
             "# 🎭 Emotion reader\nWhich of 28 emotions does an English text express? A text can carry "
@@ -343,13 +342,13 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         private = {"api_visibility": "private"}
         model = {"api_visibility": "private", "concurrency_id": "model"}  # one model call at a time
         fast = {"api_visibility": "private", "concurrency_limit": None, "show_progress": "hidden"}
-        run = bind(analyze, served)
+        run = partial(analyze, served)
         gr.on([submit.click, text.submit], run, [text, *settings], [cached, detected, bars], **model)
         examples.load_input_event.then(run, [text, *settings], [cached, detected, bars], **model)
         clear.click(
             lambda: (None, render.hint_html(START_HINT), ""), None, [cached, detected, bars], **private
         )
-        score = bind(score_file, served)
+        score = partial(score_file, served)
         upload.upload(
             score, [upload, *settings], [batch_cached, batch_status, table, counts, download], **model
         )
@@ -357,7 +356,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         redraw = [view.change, mode.change, global_t.change, sensitivity.change, overrides.change]
         gr.on(
             redraw,
-            bind(rerender, served),
+            partial(rerender, served),
             [cached, *settings],
             [detected, bars],
             trigger_mode="always_last",
@@ -365,7 +364,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         )
         gr.on(
             redraw,
-            bind(rerender_batch, served),
+            partial(rerender_batch, served),
             [batch_cached, *settings],
             [batch_status, table, counts, download],
             trigger_mode="always_last",
@@ -373,7 +372,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         )
         mode.change(show_mode, mode, [global_t, per_class], **fast)
         view.change(view_names, view, pick, **fast)
-        look = bind(inspect_threshold, served)
+        look = partial(inspect_threshold, served)
         gr.on(
             [pick.change, sensitivity.change, overrides.change, demo.load],
             look,
@@ -405,11 +404,17 @@ def build_demo(served: ServedModel) -> gr.Blocks:
             sensitivity: float = 0.0,
             view: ViewName = "emotions",
         ) -> list[dict[str, Any]]:
-            """Many texts (at most 500): one result per text, as `/predict` returns."""
+            """Many texts: one result per text, as `/predict` returns (blank texts: empty scores)."""
             return predict_texts(served, list(texts or []), mode, global_threshold, sensitivity, view)
 
         gr.api(predict, api_name="predict", concurrency_id="model")
-        gr.api(predict_batch, api_name="predict_batch", concurrency_id="model")
+        gr.api(
+            predict_batch,
+            api_name="predict_batch",
+            api_description=f"At most {batch.MAX_ROWS} texts: one result per text, as /predict returns; "
+            "blank texts get empty scores.",
+            concurrency_id="model",
+        )
     return demo
 
 
@@ -436,8 +441,9 @@ def load_or_exit() -> ServedModel:
         raise SystemExit(f"Emotion reader cannot start: {err}{hint}") from None
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # before the model loads, so its messages show
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own start-up requests
 SERVED = load_or_exit()
 demo = build_demo(SERVED)
 
