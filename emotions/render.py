@@ -142,8 +142,9 @@ def bars_html(rows: list[Row]) -> str:
     if passing:
         parts.append(f'<div class="emo-group">Above threshold ({len(passing)})</div>')
         parts.extend(_bar(r) for r in passing)
-    parts.append(f'<div class="emo-group">Below threshold ({len(failing)})</div>')
-    parts.extend(_bar(r) for r in failing)
+    if failing:
+        parts.append(f'<div class="emo-group">Below threshold ({len(failing)})</div>')
+        parts.extend(_bar(r) for r in failing)
     parts.append("</div>")
     return "".join(parts)
 

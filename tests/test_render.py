@@ -60,3 +60,8 @@ def test_counts_and_hint():
     assert html.count('class="emo-row') == 2 and "3 <small>(75%)" in html and "width:33.3%" in html
     assert "No emotion was detected" in counts_html([], 4)
     assert "&lt;x&gt;" in hint_html("<x>")
+
+
+def test_bars_with_everything_passing_has_no_below_section():
+    html = bars_html([row("joy", 0.9), row("love", 0.6)])
+    assert "Above threshold (2)" in html and "Below threshold" not in html
