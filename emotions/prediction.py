@@ -19,7 +19,9 @@ FORMATS = ("jsonl", "csv")
 @dataclass
 class PredictConfig:
     model_dir: str = field(default="model", metadata={"help": "Checkpoint folder."})
-    thresholds: str = field(default="thresholds/thresholds.json", metadata={"help": "Per-class thresholds."})
+    thresholds: str = field(
+        default="thresholds/thresholds.json", metadata={"help": "Per-class thresholds ('' for none)."}
+    )
     threshold: float | None = field(
         default=None, metadata={"help": "One global threshold instead of the calibrated ones."}
     )
@@ -85,7 +87,7 @@ def predict(config: PredictConfig) -> int:
         texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
     if not texts:
         raise ValueError("No texts given: pass them as arguments, on stdin, or with --input FILE.")
-    classifier = EmotionClassifier.from_pretrained(config.model_dir, config.thresholds)
+    classifier = EmotionClassifier.from_pretrained(config.model_dir, config.thresholds or None)
     progress = sys.stderr.isatty() and len(texts) > config.batch_size
     probs = classifier.predict_proba(texts, config.batch_size, progress=progress)
     predictions = classifier.to_predictions(texts, probs, config.threshold)

@@ -24,7 +24,7 @@ WORDS = (
 def tiny_tokenizer(folder: Path) -> BertTokenizerFast:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "vocab.txt").write_text("\n".join(WORDS) + "\n")
-    return BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True)
+    return BertTokenizerFast(vocab=str(folder / "vocab.txt"), do_lower_case=True)
 
 
 def make_tiny_checkpoint(folder: Path, seed: int = 0) -> Path:
