@@ -19,6 +19,7 @@ COMMANDS = {
     "evaluate": ("emotions.evaluation", "EvaluateConfig", "evaluate", "test-split report"),
     "predict": ("emotions.prediction", "PredictConfig", "predict", "score texts"),
     "publish": ("emotions.publish", "PublishConfig", "publish", "push the model and the app to the Hub"),
+    "bench": ("emotions.bench", "BenchConfig", "bench", "speed and memory benchmarks"),
 }
 
 
