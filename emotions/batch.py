@@ -43,8 +43,12 @@ def check_rows(n: int, max_rows: int = MAX_ROWS) -> None:
 def _decode(data: bytes, name: str) -> str:
     if not data.strip():
         raise ValueError(f"{name} is empty: upload a file with one text per line, or a 'text' column.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (and UTF-32) byte-order marks
+        raise ValueError(f"{name} is UTF-16 (or UTF-32) text: save it as UTF-8 and retry.")
     if b"\x00" in data:
-        raise ValueError(f"{name} looks binary (it has NUL bytes): upload a plain UTF-8 .txt or .csv file.")
+        raise ValueError(
+            f"{name} looks binary (it has NUL bytes, as binary and UTF-16 files do): upload a plain UTF-8 .txt or .csv file."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -152,3 +156,23 @@ def prune(folder: Path, keep_seconds: float = KEEP_SECONDS) -> None:
 def _safe_cell(text: str) -> str:
     """Keep spreadsheet apps from running a text as a formula (CSV injection)."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def discard_upload(path: str | Path | None, upload_dir: str | Path) -> bool:
+    """Delete an uploaded file once it has been read, if it lies in ``upload_dir``.
+
+    Gradio keeps each upload in ``<upload_dir>/<content hash>/<name>``; the empty hash folder
+    goes too. Anything outside ``upload_dir`` is left alone. Returns whether a file was deleted.
+    """
+    if path is None:
+        return False
+    path, root = Path(path).resolve(), Path(upload_dir).resolve()
+    if root not in path.parents or not path.is_file():
+        return False
+    path.unlink(missing_ok=True)
+    if path.parent != root:
+        try:
+            path.parent.rmdir()  # only if empty
+        except OSError:
+            pass
+    return True

@@ -22,6 +22,7 @@ from .batch import check_rows, clip_text
 from .cutoffs import Calibration, Settings, score_rows, view_probs
 from .hub import LOCAL_MODEL_DIR, LOCAL_THRESHOLDS, local_model, resolve_model
 from .inference import EmotionClassifier
+from .labels import LABELS
 
 logger = logging.getLogger(__name__)
 EMPTY_RESULT = {
@@ -112,10 +113,24 @@ def _rollups(path: Path) -> dict | None:
     return data.get("rollups") if isinstance(data, dict) else None
 
 
+def check_labels(labels: list[str], config: Path) -> None:
+    """The app's views and roll-ups need GoEmotions' 28 labels in their order."""
+    if list(labels) == list(LABELS):
+        return
+    at = next((i for i, (a, b) in enumerate(zip(labels, LABELS)) if a != b), min(len(labels), len(LABELS)))
+    found = repr(labels[at]) if at < len(labels) else "missing"
+    expected = repr(LABELS[at]) if at < len(LABELS) else "nothing"
+    raise ValueError(
+        f"{config}: the model's {len(labels)} labels are not GoEmotions' {len(LABELS)} in order "
+        f"(label {at} is {found}, expected {expected}). Serve a model trained with `python -m emotions train`."
+    )
+
+
 def serve_model(model_dir: str | Path, thresholds: str | Path, source: str | None = None) -> ServedModel:
     """Load a checkpoint and its thresholds for serving (raises naming the bad file)."""
     model_dir, thresholds = Path(model_dir), Path(thresholds)
     classifier = EmotionClassifier.from_pretrained(model_dir, thresholds=thresholds)
+    check_labels(classifier.labels, model_dir / "config.json")
     thresholds_file = thresholds / "thresholds.json" if thresholds.is_dir() else thresholds
     calibration = Calibration(classifier.thresholds, _rollups(thresholds_file), str(thresholds_file))
     f1, metric = read_macro_f1(model_dir / "README.md")
@@ -130,4 +145,20 @@ def load_served_model() -> ServedModel:
     )
     resolved = resolve_model(fallback=local)
     logger.info("Serving %s", resolved.source)
-    return serve_model(resolved.model_dir, resolved.thresholds, resolved.source)
+    try:
+        return serve_model(resolved.model_dir, resolved.thresholds, resolved.source)
+    except (ValueError, OSError) as err:  # a Hub model that downloaded but will not load
+        if resolved.repo_id is None:
+            raise
+        if not local.model_dir.is_dir():
+            raise ValueError(
+                f"Model {resolved.source} does not load ({err}), and there is no bundled model at "
+                f"{local.model_dir} to fall back to."
+            ) from err
+        logger.warning(
+            "Model %s does not load (%s); using the bundled copy in %s.",
+            resolved.source,
+            err,
+            local.model_dir,
+        )
+        return serve_model(local.model_dir, local.thresholds, local.source)
