@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import partial
+import traceback
+from functools import partial, wraps
 from typing import Any, Literal
 
 import gradio as gr
 import numpy as np
+from gradio.utils import get_upload_folder
 
 from emotions import batch, render
 from emotions.cutoffs import (
@@ -46,6 +48,9 @@ ENV_HINT = (
     " to a local checkpoint folder and thresholds.json.)"
 )
 EMPTY_HINT = "Nothing to read yet: type some text first."
+MODEL_CONCURRENCY = 1  # model calls at once (see the queue settings at the end of build_demo)
+QUEUE_SIZE = 100  # events waiting at most, all kinds together
+FAILED = "Something went wrong while reading {what}; nothing was kept. Please try again."
 THEME = gr.themes.Soft(primary_hue="violet", neutral_hue="slate")
 PAGE_CSS = """
 .gradio-container { max-width: 1180px !important; margin: 0 auto; }
@@ -63,9 +68,37 @@ def _clip_notice(n_chars: int) -> str:
     return f"Your text has {n_chars:,} characters; only the first {batch.MAX_CHARS} were read."
 
 
+def fails_clearly(what: str):
+    """An unexpected error inside an event fails that request only, with a clear message.
+
+    Exception messages can quote the visitor's text, so only the error's type and where it
+    was raised are logged; Gradio is told not to print the traceback either.
+    """
+
+    def decorate(fn):
+        @wraps(fn)
+        def guarded(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as err:
+                frame = traceback.extract_tb(err.__traceback__)[-1]
+                where = f"{os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}"
+                logger.error(
+                    "%s failed: %s at %s (message not logged).", fn.__name__, type(err).__name__, where
+                )
+                raise gr.Error(FAILED.format(what=what), print_exception=False) from None
+
+        return guarded
+
+    return decorate
+
+
 # ---- single text ---------------------------------------------------------------------------
 
 
+@fails_clearly("your text")
 def analyze(
     served: ServedModel, text: str, view: str, mode: str, global_t: float, sensitivity: float, overrides: dict
 ) -> tuple[dict | None, str, str]:
@@ -149,6 +182,7 @@ def reset_all() -> dict:
 # ---- batch ---------------------------------------------------------------------------------
 
 
+@fails_clearly("your file")
 def score_file(
     served: ServedModel,
     path: str | None,
@@ -162,7 +196,12 @@ def score_file(
     try:
         texts = batch.parse_upload(path)
     except (ValueError, OSError) as err:
-        message = str(err) if isinstance(err, ValueError) else f"Could not read the upload ({err})."
+        reason = getattr(err, "strerror", None) or type(err).__name__  # no server paths shown
+        message = (
+            str(err)
+            if isinstance(err, ValueError)
+            else f"Could not read the upload ({reason}): upload it again."
+        )
         return (
             None,
             render.notice_html(f"⚠️ {message}", error=True),
@@ -170,6 +209,8 @@ def score_file(
             "",
             gr.update(value=None, visible=False),
         )
+    finally:
+        batch.discard_upload(path, get_upload_folder())  # read once, then deleted: uploads are not kept
     clipped = [batch.clip_text(t) for t in texts]
     probs = served.classifier.predict_proba([t for t, _ in clipped], batch_size=32)
     logger.info("Scored a batch of %d texts.", len(texts))
@@ -208,6 +249,7 @@ def rerender_batch(
 # ---- API -----------------------------------------------------------------------------------
 
 
+@fails_clearly("your texts")
 def predict_texts(
     served: ServedModel, texts: list[str], mode: str, global_threshold: float, sensitivity: float, view: str
 ) -> list[dict[str, Any]]:
@@ -215,7 +257,7 @@ def predict_texts(
     try:
         return served.predict(texts, _settings(mode, global_threshold, sensitivity), view)
     except ValueError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(str(err), print_exception=False) from None  # a visitor's mistake: no traceback
 
 
 # ---- page ----------------------------------------------------------------------------------
@@ -394,7 +436,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
             """One text: every label's probability (`scores`), the detected `labels` (strongest
             first), the `thresholds` used and whether the text was `truncated`."""
             if not (text or "").strip():
-                raise gr.Error("Empty text: send some words to read.")
+                raise gr.Error("Empty text: send some words to read.", print_exception=False)
             return predict_texts(served, [text], mode, global_threshold, sensitivity, view)[0]
 
         def predict_batch(
@@ -415,6 +457,18 @@ def build_demo(served: ServedModel) -> gr.Blocks:
             "blank texts get empty scores.",
             concurrency_id="model",
         )
+    # The queue, set deliberately for a 2-vCPU Space:
+    # - Model events (Submit, upload, /predict, /predict_batch) share concurrency_id "model"
+    #   and run one at a time: a forward pass is CPU-bound and torch already spreads one over
+    #   both cores, so two at once only contend (each slower, no more throughput) and double
+    #   the activation memory. Waiting events are served first come, first served.
+    # - Re-render events (thresholds, view, inspect) cost milliseconds and never touch the
+    #   model: they set concurrency_limit=None, so they never wait behind model calls.
+    # - max_size=100 bounds what a burst can pile up (each waiting event holds its request):
+    #   twice the 50 concurrent API clients the load test drives (scripts/loadtest.py), each
+    #   with one request in flight, plus room for page visitors. Past it a visitor is told
+    #   at once that the queue is full instead of waiting minutes.
+    demo.queue(default_concurrency_limit=MODEL_CONCURRENCY, max_size=QUEUE_SIZE)
     return demo
 
 
