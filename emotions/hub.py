@@ -22,6 +22,7 @@ LOCAL_THRESHOLDS = PROJECT_ROOT / "thresholds" / THRESHOLDS_FILE
 MODEL_FILES = [
     "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
     "special_tokens_map.json", "vocab.txt", "README.md", f"thresholds/{THRESHOLDS_FILE}",
+    "per_class.csv",  # the test report's per-class F1 and support (emotions.reliability)
 ]  # fmt: skip
 
 

@@ -13,16 +13,19 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .batch import check_rows, clip_text
 from .cutoffs import Calibration, Settings, score_rows, view_probs
+from .explain import Explanation, as_dict, explain
 from .hub import LOCAL_MODEL_DIR, LOCAL_THRESHOLDS, local_model, resolve_model
 from .inference import EmotionClassifier
-from .labels import LABELS
+from .labels import LABELS, VIEWS
+from .reliability import Reliability, find_reliability
 
 logger = logging.getLogger(__name__)
 EMPTY_RESULT = {
@@ -41,6 +44,7 @@ class ServedModel:
     source: str  # "owner/name@revision" or "local: model/"
     macro_f1: float | None  # test macro-F1 from the model card, if it reports one
     metric_name: str = "test macro-F1"
+    reliability: dict[str, Reliability] = field(default_factory=dict)  # test F1, support per label
 
     def predict(self, texts: list[str], settings: Settings, view: str = "emotions") -> list[dict]:
         """Per text: every row's probability (``scores``, strongest first), the ``labels``
@@ -65,6 +69,28 @@ class ServedModel:
                 "truncated": clipped[i][1],
             }
         return out
+
+    def strongest(self, probs: np.ndarray, view: str, settings: Settings) -> str:
+        """The strongest row that passes its threshold, else the strongest row."""
+        rows = score_rows(probs, self.classifier.labels, view, self.calibration, settings)
+        return next((r.name for r in rows if r.passed), rows[0].name)
+
+    def explain(
+        self, text: str, emotion: str | None, settings: Settings, view: str = "emotions"
+    ) -> tuple[Explanation, dict[str, Any]]:
+        """Word attributions for ``emotion`` (default: :meth:`strongest`) in ``text``, clipped
+        as for scoring. Raises ``ValueError`` for an empty text, a bad view or emotion."""
+        view_probs(np.zeros(len(self.classifier.labels)), self.classifier.labels, view)
+        if emotion and emotion not in VIEWS[view]:
+            raise ValueError(
+                f"emotion={emotion!r} is not in the {view!r} view: choose one of {list(VIEWS[view])}."
+            )
+        clipped, cut = clip_text(str(text or ""))
+        if not clipped.strip():
+            raise ValueError("Empty text: send some words to explain.")
+        expl = explain(self.classifier, clipped)
+        out = as_dict(expl, emotion or self.strongest(expl.full, view, settings), view)
+        return expl, {**out, "view": view, "truncated": cut or expl.truncated}
 
 
 def _pick_f1(results: list) -> tuple[float, str] | None:
@@ -134,7 +160,10 @@ def serve_model(model_dir: str | Path, thresholds: str | Path, source: str | Non
     thresholds_file = thresholds / "thresholds.json" if thresholds.is_dir() else thresholds
     calibration = Calibration(classifier.thresholds, _rollups(thresholds_file), str(thresholds_file))
     f1, metric = read_macro_f1(model_dir / "README.md")
-    return ServedModel(classifier, calibration, source or f"local: {model_dir.name}/", f1, metric)
+    reliability = find_reliability(model_dir, classifier.labels)
+    return ServedModel(
+        classifier, calibration, source or f"local: {model_dir.name}/", f1, metric, reliability
+    )
 
 
 def load_served_model() -> ServedModel:
