@@ -3,8 +3,8 @@
 ``python app.py`` serves it on ``$GRADIO_SERVER_NAME:$GRADIO_SERVER_PORT`` (default
 ``0.0.0.0:7860``); ``import app`` only builds it. Which model is served is read from
 the environment (see :mod:`emotions.serving`). One function per event below; the HTML,
-threshold math and upload parsing live in ``emotions.render``, ``emotions.cutoffs`` and
-``emotions.batch``.
+threshold math, upload parsing and word explanations live in ``emotions.render``,
+``emotions.cutoffs``, ``emotions.batch`` and ``emotions.explain``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import gradio as gr
 import numpy as np
 from gradio.utils import get_upload_folder
 
-from emotions import batch, render
+from emotions import batch, explain, render
 from emotions.cutoffs import (
     SENSITIVITY_RANGE,
     Settings,
@@ -27,7 +27,7 @@ from emotions.cutoffs import (
     override_key,
     score_rows,
 )
-from emotions.labels import VIEWS
+from emotions.labels import VIEWS, emoji_for
 from emotions.serving import ServedModel, load_served_model
 
 logger = logging.getLogger("emotions.app")
@@ -48,6 +48,7 @@ ENV_HINT = (
     " to a local checkpoint folder and thresholds.json.)"
 )
 EMPTY_HINT = "Nothing to read yet: type some text first."
+WHY_HINT = "Submit a text to see which of its words raised or lowered each emotion."
 MODEL_CONCURRENCY = 1  # model calls at once (see the queue settings at the end of build_demo)
 QUEUE_SIZE = 100  # events waiting at most, all kinds together
 FAILED = "Something went wrong while reading {what}; nothing was kept. Please try again."
@@ -128,7 +129,66 @@ def rerender(
     settings = _settings(mode, global_t, sensitivity, overrides)
     probs = np.asarray(cached["probs"], dtype=np.float32)
     rows = score_rows(probs, served.classifier.labels, view, served.calibration, settings)
-    return render.detected_html(rows, cached.get("notice")), render.bars_html(rows)
+    trust = served.reliability if view == "emotions" else None  # the report scores labels only
+    return render.detected_html(rows, cached.get("notice"), trust), render.bars_html(rows, trust)
+
+
+# ---- why: word explanations ----------------------------------------------------------------
+
+
+def why_choices(view: str) -> list[tuple[str, str]]:
+    return [(f"{emoji_for(name)} {name}", name) for name in VIEWS[view]]
+
+
+def show_why(expl: explain.Explanation | None, name: str | None, view: str) -> tuple:
+    """Emotion picked: its words from the kept explanation (no model call)."""
+    if expl is None or not name or name not in VIEWS[view]:
+        return gr.skip(), gr.skip()
+    raised, lowered = explain.top_words(expl, name, view)
+    info = render.why_html(name, expl.probability(name, view), raised, lowered, explain.METHOD_NOTE)
+    return explain.highlights(expl, name, view), info
+
+
+@fails_clearly("your text")
+def explain_text(
+    served: ServedModel,
+    text: str,
+    expl: explain.Explanation | None,
+    view: str,
+    mode: str,
+    global_t: float,
+    sensitivity: float,
+    overrides: dict,
+) -> tuple:
+    """After Submit: every word's attribution for every emotion, in one batched model call
+    (none when this text is the one already explained); the strongest detected is shown."""
+    clipped, _ = batch.clip_text(text or "")
+    if not clipped.strip():
+        return None, gr.update(choices=why_choices(view), value=None), None, render.hint_html(WHY_HINT)
+    if expl is None or expl.text != clipped:
+        expl = explain.explain(served.classifier, clipped)
+    name = served.strongest(expl.full, view, _settings(mode, global_t, sensitivity, overrides))
+    return expl, gr.update(choices=why_choices(view), value=name), *show_why(expl, name, view)
+
+
+def why_view(
+    served: ServedModel,
+    expl: explain.Explanation | None,
+    view: str,
+    mode: str,
+    global_t: float,
+    sensitivity: float,
+    overrides: dict,
+) -> tuple:
+    """View switch: the view's rows to pick from, its strongest detected one shown."""
+    if expl is None:
+        return gr.update(choices=why_choices(view), value=None), gr.skip(), gr.skip()
+    name = served.strongest(expl.full, view, _settings(mode, global_t, sensitivity, overrides))
+    return gr.update(choices=why_choices(view), value=name), *show_why(expl, name, view)
+
+
+def clear_why() -> tuple:
+    return None, None, render.hint_html(WHY_HINT)
 
 
 # ---- threshold controls --------------------------------------------------------------------
@@ -260,6 +320,15 @@ def predict_texts(
         raise gr.Error(str(err), print_exception=False) from None  # a visitor's mistake: no traceback
 
 
+@fails_clearly("your text")
+def explain_words(served: ServedModel, text: str, emotion: str | None, view: str) -> dict[str, Any]:
+    """The ``/explain`` API's work: one emotion's word attributions, mistakes as clear errors."""
+    try:
+        return served.explain(text, emotion or None, _settings("calibrated", 0.5, 0.0), view)[1]
+    except ValueError as err:
+        raise gr.Error(str(err), print_exception=False) from None
+
+
 # ---- page ----------------------------------------------------------------------------------
 
 
@@ -284,6 +353,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
             "several at once: each emotion is **detected** when its probability reaches its threshold."
         )
         cached, batch_cached, overrides = gr.State(None), gr.State(None), gr.State({})
+        why_cached = gr.State(None)  # the last text's explanation: every word, every emotion
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=320):
                 with gr.Tabs():
@@ -305,6 +375,20 @@ def build_demo(served: ServedModel) -> gr.Blocks:
                         examples = gr.Examples(EXAMPLES, inputs=[text], api_visibility="private")
                         gr.Markdown("### Detected emotions")
                         detected = _html(render.hint_html(START_HINT), elem_id="detected")
+                        with gr.Accordion("🔍 Why? The words behind an emotion", open=True, elem_id="why"):
+                            why_pick = gr.Dropdown(
+                                why_choices("emotions"),
+                                value=None,
+                                label="Emotion to explain",
+                                info="The strongest detected one is picked; choose any other to see its words.",
+                                elem_id="why-pick",
+                            )
+                            why_text = gr.HighlightedText(
+                                label="Red: the word raised the probability · purple: lowered it",
+                                show_legend=True,
+                                elem_id="why-text",
+                            )
+                            why_info = _html(render.hint_html(WHY_HINT), elem_id="why-info")
                         gr.Markdown("### Probability of every emotion")
                         bars = _html("", elem_id="bars")
                     with gr.Tab("Batch", id="batch"):
@@ -385,10 +469,21 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         model = {"api_visibility": "private", "concurrency_id": "model"}  # one model call at a time
         fast = {"api_visibility": "private", "concurrency_limit": None, "show_progress": "hidden"}
         run = partial(analyze, served)
-        gr.on([submit.click, text.submit], run, [text, *settings], [cached, detected, bars], **model)
-        examples.load_input_event.then(run, [text, *settings], [cached, detected, bars], **model)
+        why = partial(explain_text, served)  # after the scores show: one more batched model call
+        why_io = ([text, why_cached, *settings], [why_cached, why_pick, why_text, why_info])
+        gr.on([submit.click, text.submit], run, [text, *settings], [cached, detected, bars], **model).success(
+            why, *why_io, **model
+        )
+        examples.load_input_event.then(run, [text, *settings], [cached, detected, bars], **model).success(
+            why, *why_io, **model
+        )
         clear.click(
             lambda: (None, render.hint_html(START_HINT), ""), None, [cached, detected, bars], **private
+        )
+        clear.click(clear_why, None, [why_cached, why_text, why_info], **private)
+        why_pick.input(show_why, [why_cached, why_pick, view], [why_text, why_info], **fast)
+        view.change(
+            partial(why_view, served), [why_cached, *settings], [why_pick, why_text, why_info], **fast
         )
         score = partial(score_file, served)
         upload.upload(
@@ -449,7 +544,14 @@ def build_demo(served: ServedModel) -> gr.Blocks:
             """Many texts: one result per text, as `/predict` returns (blank texts: empty scores)."""
             return predict_texts(served, list(texts or []), mode, global_threshold, sensitivity, view)
 
+        def explain_api(text: str, emotion: str | None = None, view: ViewName = "emotions") -> dict[str, Any]:
+            """Which words raised or lowered one emotion's probability, by occlusion: a word's
+            `attribution` is p(text) − p(text without that word), `start`/`end` its characters;
+            `emotion` defaults to the strongest detected one (calibrated thresholds)."""
+            return explain_words(served, text, emotion, view)
+
         gr.api(predict, api_name="predict", concurrency_id="model")
+        gr.api(explain_api, api_name="explain", concurrency_id="model")
         gr.api(
             predict_batch,
             api_name="predict_batch",

@@ -40,10 +40,11 @@ def test_page_is_served(client):
         assert response.status == 200 and "Emotion reader" in response.read().decode()
 
 
-def test_only_the_two_named_endpoints_are_public(client):
+def test_only_the_named_endpoints_are_public(client):
     assert set(client.view_api(return_format="dict", print_info=False)["named_endpoints"]) == {
         "/predict",
         "/predict_batch",
+        "/explain",
     }
 
 
