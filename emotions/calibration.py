@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,7 @@ class CalibrateConfig:
 
 def calibrate(config: CalibrateConfig) -> dict:
     """Score the dev split once; pick each class's (and each roll-up group's) best threshold."""
+    start = time.perf_counter()
     classifier = EmotionClassifier.from_pretrained(config.model_dir)
     dev = load_split("dev", config.data_dir, config.dataset_id)
     texts, targets = dev.texts[: config.max_examples], dev.targets[: config.max_examples]
@@ -45,5 +47,6 @@ def calibrate(config: CalibrateConfig) -> dict:
             "dev_f1": {g: round(float(f), 4) for g, f in zip(groups, group_f1)},
         }
     extra = {"dev_macro_f1": round(float(np.mean(f1)), 4), "n_dev": len(texts), "rollups": rollups}
+    extra["seconds"] = round(time.perf_counter() - start, 1)
     save_thresholds(config.output, classifier.labels, thresholds, f1, extra)
     return extra

@@ -18,6 +18,7 @@ COMMANDS = {
     "calibrate": ("emotions.calibration", "CalibrateConfig", "calibrate", "per-class thresholds on dev"),
     "evaluate": ("emotions.evaluation", "EvaluateConfig", "evaluate", "test-split report"),
     "predict": ("emotions.prediction", "PredictConfig", "predict", "score texts"),
+    "card": ("emotions.card", "CardConfig", "write_card", "write the model card from the reports"),
     "publish": ("emotions.publish", "PublishConfig", "publish", "push the model and the app to the Hub"),
     "bench": ("emotions.bench", "BenchConfig", "bench", "speed and memory benchmarks"),
 }

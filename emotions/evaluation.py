@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +41,9 @@ def score_settings(
     """Test metrics at 0.5, at the best global dev threshold, and at ``calibrated``."""
     global_t, _ = best_global_threshold(dev_t, dev_p)
     out = {}
-    for name, cut in (("0.5", 0.5), (f"global {global_t:.2f}", global_t), ("per-class", calibrated)):
+    for name, cut in (("0.5", 0.5), ("global", global_t), ("per-class", calibrated)):
         out[name] = {**f1_scores(test_t, binarize(test_p, cut)), "roc_auc": roc_auc(test_t, test_p)}
+    out["global"]["threshold"] = global_t
     return out
 
 
@@ -82,6 +84,7 @@ def ekman_single_label(test, test_p) -> tuple[list[str], np.ndarray, np.ndarray]
 
 def evaluate(config: EvaluateConfig) -> dict:
     """Score dev and test once, write metrics.json, per_class.csv and the charts."""
+    start = time.perf_counter()
     out = Path(config.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     classifier = EmotionClassifier.from_pretrained(config.model_dir, config.thresholds)
@@ -109,6 +112,7 @@ def evaluate(config: EvaluateConfig) -> dict:
         base_dev, base_test = baseline_proba(base, dev.texts), baseline_proba(base, test.texts)
         report["baseline"] = evaluate_probs(dev, base_dev, test, base_test, labels, None)
         report["baseline"].pop("per_class")
+    report["seconds"] = round(time.perf_counter() - start, 1)
     (out / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
     with (out / "per_class.csv").open("w", newline="") as f:
         writer = csv.DictWriter(f, ["thresholds", "label", "precision", "recall", "f1", "support"])
