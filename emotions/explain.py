@@ -60,6 +60,10 @@ class Word:
     tokens: tuple[int, ...]  # its token positions in the model's input
     read: bool = True  # False: past the model's token window
 
+    @property
+    def scored(self) -> bool:
+        return self.read and bool(self.tokens)
+
 
 @dataclass
 class Explanation:
@@ -96,9 +100,6 @@ class Explanation:
         """``total − Σ attributions``: 0 for a model additive in its words."""
         return self.total(name, view) - float(self.attributions(name, view).sum())
 
-    def scored(self, word: Word) -> bool:
-        return word.read and bool(word.tokens)
-
 
 def split_words(text: str) -> list[tuple[str, int, int]]:
     """Whitespace-separated runs of ``text`` with their character spans."""
@@ -111,7 +112,7 @@ def _word_tokens(classifier: EmotionClassifier, text: str) -> tuple[list[int], l
         raise ValueError("Explanations need a fast tokenizer (tokenizer.json) for word offsets.")
     enc = tokenizer(text, truncation=True, max_length=MAX_LENGTH, return_offsets_mapping=True)
     ids, offsets, word_ids = enc["input_ids"], enc["offset_mapping"], enc.word_ids()
-    truncated = len(tokenizer(text)["input_ids"]) > len(ids)
+    truncated = bool(enc.encodings[0].overflowing)  # tokens past the window
     spans = split_words(text)
     starts = [s for _, s, _ in spans]
     positions: list[list[int]] = [[] for _ in spans]
@@ -131,14 +132,25 @@ def _drop(ids: list[int], positions: set[int]) -> list[int]:
     return [t for p, t in enumerate(ids) if p not in positions]
 
 
-@torch.inference_mode()
+def _logits(classifier: EmotionClassifier, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    runner = getattr(classifier, "runner", None)  # the backend the classifier scores with, if any
+    if runner is not None:
+        return np.asarray(runner(ids, mask), dtype=np.float32)
+    with torch.inference_mode():
+        out = classifier.model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
+        return out.logits.float().numpy()
+
+
 def _probs(classifier: EmotionClassifier, sequences: list[list[int]], batch_size: int) -> np.ndarray:
+    pad = classifier.tokenizer.pad_token_id or 0
     out = []
     for start in range(0, len(sequences), batch_size):
-        batch = classifier.tokenizer.pad(
-            {"input_ids": sequences[start : start + batch_size]}, return_tensors="pt"
-        )
-        out.append(torch.sigmoid(classifier.model(**batch).logits.float()).numpy())
+        rows = sequences[start : start + batch_size]
+        ids = np.full((len(rows), max(map(len, rows))), pad, dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for i, row in enumerate(rows):
+            ids[i, : len(row)], mask[i, : len(row)] = row, 1
+        out.append(torch.sigmoid(torch.from_numpy(_logits(classifier, ids, mask))).numpy())
     return np.concatenate(out)
 
 
@@ -168,14 +180,14 @@ def highlights(expl: Explanation, name: str, view: str = "emotions") -> list[tup
     attribution scaled into [-1, 1] (the strongest word, or ``MIN_SCALE``, is ±1); the
     spaces between words and unscored words with None."""
     scores = expl.attributions(name, view)
-    live = [abs(float(a)) for a, w in zip(scores, expl.words) if expl.scored(w)]
+    live = [abs(float(a)) for a, w in zip(scores, expl.words) if w.scored]
     scale = max([MIN_SCALE, *live])
     out: list[tuple[str, float | None]] = []
     at = 0
     for word, score in zip(expl.words, scores):
         if word.start > at:
             out.append((expl.text[at : word.start], None))
-        out.append((word.text, round(float(score) / scale, 3) if expl.scored(word) else None))
+        out.append((word.text, round(float(score) / scale, 3) if word.scored else None))
         at = word.end
     if at < len(expl.text):
         out.append((expl.text[at:], None))
@@ -184,7 +196,7 @@ def highlights(expl: Explanation, name: str, view: str = "emotions") -> list[tup
 
 def top_words(expl: Explanation, name: str, view: str = "emotions", k: int = 3) -> tuple[list, list]:
     """Up to ``k`` (word, attribution) pairs that raised the probability most, and lowered it."""
-    pairs = [(w.text, float(a)) for w, a in zip(expl.words, expl.attributions(name, view)) if expl.scored(w)]
+    pairs = [(w.text, float(a)) for w, a in zip(expl.words, expl.attributions(name, view)) if w.scored]
     raised = sorted((p for p in pairs if p[1] > 0), key=lambda p: -p[1])[:k]
     lowered = sorted((p for p in pairs if p[1] < 0), key=lambda p: p[1])[:k]
     return raised, lowered
@@ -193,22 +205,18 @@ def top_words(expl: Explanation, name: str, view: str = "emotions", k: int = 3) 
 def as_dict(expl: Explanation, name: str, view: str = "emotions") -> dict[str, Any]:
     """What the ``/explain`` API returns for one row."""
     scores = expl.attributions(name, view)
-    return {
-        "emotion": name,
-        "probability": round(expl.probability(name, view), 6),
-        "method": METHOD,
-        "words": [
-            {
-                "word": w.text,
-                "start": w.start,
-                "end": w.end,
-                "attribution": round(float(a), 6) if expl.scored(w) else None,
-            }
-            for w, a in zip(expl.words, scores)
-        ],
-        "total": round(expl.total(name, view), 6),
-        "truncated": expl.truncated,
-    }
+    words = [
+        {
+            "word": w.text,
+            "start": w.start,
+            "end": w.end,
+            "attribution": round(float(a), 6) if w.scored else None,
+        }
+        for w, a in zip(expl.words, scores)
+    ]
+    probability, total = round(expl.probability(name, view), 6), round(expl.total(name, view), 6)
+    out = {"emotion": name, "probability": probability, "method": METHOD, "words": words, "total": total}
+    return {**out, "truncated": expl.truncated}
 
 
 def bench_explain(classifier: EmotionClassifier, texts: list[str], repeats: int = 5) -> dict[str, Any]:

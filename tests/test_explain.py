@@ -175,7 +175,9 @@ def test_bad_input_raises_clearly(classifier):
         explain(classifier, None)
     with pytest.raises(ValueError, match="batch_size"):
         explain(classifier, TEXT, batch_size=0)
-    slow = EmotionClassifier(classifier.model, SimpleNamespace(is_fast=False))  # no word offsets
+    slow = EmotionClassifier(
+        classifier.model, SimpleNamespace(is_fast=False, pad_token_id=0)
+    )  # no word offsets
     with pytest.raises(ValueError, match="fast tokenizer"):
         explain(slow, TEXT)
 
