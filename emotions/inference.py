@@ -12,6 +12,7 @@ import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from . import modeling  # noqa: F401  (registers the mean-pooling head)
+from .backends import TorchRunner, make_runner, pad_batch, resolve_backend
 from .thresholds import load_thresholds
 
 logger = logging.getLogger(__name__)
@@ -91,20 +92,40 @@ def check_safetensors(path: Path) -> None:
 
 
 class EmotionClassifier:
-    """A multi-label emotion model, its tokenizer and its calibrated thresholds."""
+    """A multi-label emotion model, its tokenizer and its calibrated thresholds.
 
-    def __init__(self, model, tokenizer, thresholds: dict[str, float] | None = None, source: str = ""):
+    ``runner`` computes the logits (see :mod:`emotions.backends`); by default the torch
+    ``model`` itself, the reference every other backend is tested against.
+    """
+
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        thresholds: dict[str, float] | None = None,
+        source: str = "",
+        runner=None,
+        backend: str = "torch",
+    ):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.labels: list[str] = [model.config.id2label[i] for i in range(model.config.num_labels)]
         self.thresholds = thresholds or {name: 0.5 for name in self.labels}
         self.source = source
+        self.runner = runner or TorchRunner(self.model)
+        self.backend = backend if runner is not None else "torch"
+        self.pad_id = tokenizer.pad_token_id or 0
 
     @classmethod
     def from_pretrained(
-        cls, model_dir: str | Path, thresholds: str | Path | None = None
+        cls, model_dir: str | Path, thresholds: str | Path | None = None, backend: str | None = None
     ) -> EmotionClassifier:
-        """Load a checkpoint folder and (optionally) its ``thresholds.json``."""
+        """Load a checkpoint folder and (optionally) its ``thresholds.json``.
+
+        ``backend``: ``torch`` (default), ``onnx`` or ``onnx-int8``; None reads
+        ``$EMOTIONS_BACKEND`` (see :mod:`emotions.backends`).
+        """
+        backend = resolve_backend(backend)
         path = Path(model_dir)
         check_checkpoint(path)
         # safetensors/tokenizers/transformers raise many types for a bad file: name the file
@@ -132,13 +153,13 @@ class EmotionClassifier:
             ) from err
         labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
         found = load_thresholds(thresholds, labels) if thresholds is not None else None
-        return cls(model, tokenizer, found, source=str(path))
+        runner = make_runner(model, backend, path) if backend != "torch" else None
+        return cls(model, tokenizer, found, source=str(path), runner=runner, backend=backend)
 
     @property
     def threshold_array(self) -> np.ndarray:
         return np.array([self.thresholds[n] for n in self.labels], dtype=np.float32)
 
-    @torch.inference_mode()
     def predict_proba(
         self, texts: str | list[str], batch_size: int = BATCH_SIZE, progress: bool = False
     ) -> np.ndarray:
@@ -160,9 +181,8 @@ class EmotionClassifier:
             batches = tqdm(batches, desc="Scoring", unit="batch")
         for start in batches:
             idx = order[start : start + batch_size]
-            batch = self.tokenizer.pad({"input_ids": [enc[i] for i in idx]}, return_tensors="pt")
-            logits = self.model(**batch).logits
-            out[idx] = torch.sigmoid(logits.float()).numpy()
+            logits = self.runner(*pad_batch([enc[i] for i in idx], self.pad_id))
+            out[idx] = torch.sigmoid(torch.from_numpy(logits)).numpy()
         return out
 
     def predict(

@@ -1,0 +1,177 @@
+"""How :class:`~emotions.inference.EmotionClassifier` runs its model: one *runner* per backend.
+
+A runner maps padded token ids and their attention mask (``int64`` arrays ``[batch, seq]``)
+to logits (``float32 [batch, labels]``). Backends:
+
+- ``torch``: the checkpoint as loaded, fp32 (the reference; the default).
+- ``onnx``: the same model exported to ONNX, run by ONNX Runtime (fp32).
+- ``onnx-int8``: that export with its weights dynamically quantised to int8.
+
+Pick one with ``EmotionClassifier.from_pretrained(..., backend=...)`` or the environment
+variable ``EMOTIONS_BACKEND``. The ONNX backends need ``onnxruntime`` and ``onnx``
+(requirements-dev.txt). Their exported files are cached under ``$EMOTIONS_ONNX_CACHE``
+(default ``~/.cache/emotions/onnx``) named by a hash of the weights, so a retrained
+checkpoint is exported afresh; files placed in the checkpoint's ``onnx/`` folder under
+the same names are used first (ship them to skip the export at start-up).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+
+logger = logging.getLogger(__name__)
+BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKEND_ENV = "EMOTIONS_BACKEND"
+CACHE_ENV = "EMOTIONS_ONNX_CACHE"
+OPSET = 17
+
+
+def resolve_backend(name: str | None = None) -> str:
+    """``name``, else ``$EMOTIONS_BACKEND``, else ``torch``; unknown names raise ``ValueError``."""
+    chosen = (name or os.environ.get(BACKEND_ENV) or "torch").strip().lower()
+    if chosen not in BACKENDS:
+        raise ValueError(f"Unknown backend {chosen!r}: choose one of {', '.join(BACKENDS)}.")
+    return chosen
+
+
+def pad_batch(rows: list[list[int]], pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Right-pad token id lists to the longest: ``(input_ids, attention_mask)``, int64."""
+    width = max(len(r) for r in rows)
+    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = row
+        mask[i, : len(row)] = 1
+    return ids, mask
+
+
+class TorchRunner:
+    def __init__(self, model: torch.nn.Module):
+        self.model = model.eval()
+
+    @torch.inference_mode()
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        ids, mask = torch.from_numpy(input_ids), torch.from_numpy(attention_mask)
+        return self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
+
+
+class OnnxRunner:
+    def __init__(self, path: str | Path, threads: int | None = None):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or torch.get_num_threads()  # same budget as torch
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.path = Path(path)
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        feeds = {"input_ids": input_ids, "attention_mask": attention_mask}
+        return self.session.run(["logits"], feeds)[0]
+
+
+class _Logits(torch.nn.Module):
+    """The classifier as ``(input_ids, attention_mask) -> logits`` for the exporter."""
+
+    def __init__(self, model: torch.nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+
+
+def export_onnx(model: torch.nn.Module, path: str | Path) -> Path:
+    """Export ``model`` (fp32, eval) to ONNX with dynamic batch and sequence axes."""
+    import warnings
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Two rows of different lengths: the traced graph keeps the padding mask.
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
+    ids = torch.tensor([[2, 5, 6, 3], [2, 5, 3, 0]]) % model.config.vocab_size * mask
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer chatter about shapes it treats as constants
+        torch.onnx.export(
+            _Logits(model.float().eval()),
+            (ids, mask),
+            str(tmp),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}},
+            opset_version=OPSET,
+            dynamo=False,  # the TorchScript exporter: no onnxscript needed, handles this model
+        )
+    tmp.replace(path)  # atomic: a half-written file is never picked up
+    return path
+
+
+def quantize_onnx(src: str | Path, dst: str | Path) -> Path:
+    """Dynamic int8 quantisation of an fp32 ONNX file's weights (activations stay float)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    dst = Path(dst)
+    tmp = dst.with_suffix(f".{os.getpid()}.tmp")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.WARNING))  # the quantiser logs every node at INFO on root
+    try:
+        quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
+    tmp.replace(dst)
+    return dst
+
+
+def weights_key(model_dir: str | Path) -> str:
+    """Short hash of the checkpoint's weights and config: names its exported files."""
+    digest = hashlib.sha256()
+    for name in ("config.json", "model.safetensors"):
+        with open(Path(model_dir) / name, "rb") as f:
+            while chunk := f.read(1 << 22):
+                digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "emotions" / "onnx")
+
+
+def onnx_file(model: torch.nn.Module, model_dir: str | Path, quantized: bool) -> Path:
+    """The ONNX file for this checkpoint: shipped, cached, or exported (and cached) now."""
+    key = weights_key(model_dir)
+    name = f"model-{key}{'-int8' if quantized else ''}.onnx"
+    for folder in (Path(model_dir) / "onnx", cache_dir()):
+        if (folder / name).is_file():
+            return folder / name
+    fp32 = cache_dir() / f"model-{key}.onnx"
+    if not fp32.is_file():
+        logger.info("Exporting %s to ONNX (once per checkpoint): %s", model_dir, fp32)
+        export_onnx(model, fp32)
+    if not quantized:
+        return fp32
+    logger.info("Quantising the ONNX export to int8: %s", cache_dir() / name)
+    return quantize_onnx(fp32, cache_dir() / name)
+
+
+def make_runner(model: torch.nn.Module, backend: str, model_dir: str | Path | None = None):
+    """A runner for ``backend``; the ONNX ones need the checkpoint folder to name their file."""
+    if backend == "torch":
+        return TorchRunner(model)
+    if model_dir is None:
+        raise ValueError(f"Backend {backend!r} needs the checkpoint folder (use from_pretrained).")
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        raise ValueError(
+            f"Backend {backend!r} needs onnxruntime and onnx: pip install -r requirements-dev.txt"
+        ) from None
+    return OnnxRunner(onnx_file(model, model_dir, quantized=backend == "onnx-int8"))
