@@ -1,0 +1,180 @@
+"""Every inference backend against the torch reference (tiny model); the bench in smoke mode.
+
+Tolerances, as absolute differences of probabilities from the torch reference:
+``onnx`` (fp32): 1e-4 everywhere, and the same labels. ``onnx-int8``: mean 0.02 and max
+0.35, and the same labels wherever the reference is more than 0.35 from its threshold.
+int8 is loose here because this tiny random model (32 wide, head weights ~N(0, 2)) turns
+small activation errors into large logit swings; on the real checkpoint
+``python -m emotions bench`` reports each backend's test macro-F1 and label agreement.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from conftest import make_tiny_checkpoint
+
+from emotions import backends
+from emotions.backends import BACKENDS, pad_batch, resolve_backend
+from emotions.inference import EmotionClassifier
+
+TOLERANCE = {"torch": 0.0, "onnx": 1e-4, "onnx-int8": 0.35}  # max |p - p_torch|
+MEAN_TOLERANCE = {"torch": 0.0, "onnx": 1e-5, "onnx-int8": 0.02}
+SAMPLE = [
+    "i love you so much thank you !",
+    "why ? this is so bad",
+    "wow",
+    "no",
+    "what a great and happy day , thanks",
+    "i hate it . i hate it . i hate it . not good , not good at all",
+    "zebra quantum ?",  # words outside the tiny vocabulary
+    "sad " * 60,  # long: truncated to the model's limit
+    "",
+    "the the the",
+]
+
+
+@pytest.fixture(autouse=True)
+def onnx_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv(backends.CACHE_ENV, str(tmp_path_factory.getbasetemp() / "onnx-cache"))
+    monkeypatch.delenv(backends.BACKEND_ENV, raising=False)
+
+
+def needs_onnx(backend: str) -> None:
+    if backend.startswith("onnx"):
+        pytest.importorskip("onnxruntime")
+        pytest.importorskip("onnx")
+
+
+@pytest.fixture(scope="module")
+def reference(tiny_model_dir, tiny_thresholds):
+    clf = EmotionClassifier.from_pretrained(tiny_model_dir, tiny_thresholds)
+    return clf, clf.predict_proba(SAMPLE, batch_size=4)
+
+
+def test_torch_matches_the_model_called_text_by_text(reference):
+    clf, probs = reference
+    with torch.inference_mode():
+        for text, row in zip(SAMPLE, probs):
+            enc = clf.tokenizer(text, truncation=True, max_length=128, return_tensors="pt")
+            alone = torch.sigmoid(clf.model(**enc).logits)[0].numpy()
+            np.testing.assert_allclose(row, alone, atol=1e-5)  # padding in a batch changes nothing
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_backend_gives_the_reference_labels(backend, reference, tiny_model_dir, tiny_thresholds):
+    needs_onnx(backend)
+    ref_clf, ref = reference
+    clf = EmotionClassifier.from_pretrained(tiny_model_dir, tiny_thresholds, backend=backend)
+    assert clf.backend == backend
+    for batch_size in (1, 3, 64):  # single texts, ragged batches, one padded batch
+        probs = clf.predict_proba(SAMPLE, batch_size=batch_size)
+        assert probs.shape == ref.shape and probs.dtype == np.float32
+        np.testing.assert_allclose(probs, ref, atol=TOLERANCE[backend] + 1e-6)
+        assert np.abs(probs - ref).mean() <= MEAN_TOLERANCE[backend] + 1e-6
+    cut = ref_clf.threshold_array
+    clear = np.abs(ref - cut) > TOLERANCE[backend]
+    assert ((probs >= cut) == (ref >= cut))[clear].all()
+    ours = [p.labels for p in clf.predict(SAMPLE)]
+    theirs = [p.labels for p in ref_clf.predict(SAMPLE)]
+    if backend != "onnx-int8":
+        assert ours == theirs
+
+
+def test_backend_from_the_environment(monkeypatch, tiny_model_dir):
+    needs_onnx("onnx")
+    monkeypatch.setenv(backends.BACKEND_ENV, "onnx")
+    assert EmotionClassifier.from_pretrained(tiny_model_dir).backend == "onnx"
+    monkeypatch.setenv(backends.BACKEND_ENV, "tensorflow")
+    with pytest.raises(ValueError, match="Unknown backend 'tensorflow'"):
+        EmotionClassifier.from_pretrained(tiny_model_dir)
+
+
+def test_resolve_backend_names():
+    assert resolve_backend(None) == "torch"
+    assert resolve_backend(" ONNX-int8 ") == "onnx-int8"
+    with pytest.raises(ValueError, match="choose one of torch, onnx, onnx-int8"):
+        resolve_backend("gpu")
+
+
+def test_pad_batch():
+    ids, mask = pad_batch([[5, 6, 7], [8]], pad_id=0)
+    assert ids.tolist() == [[5, 6, 7], [8, 0, 0]] and mask.tolist() == [[1, 1, 1], [1, 0, 0]]
+    assert ids.dtype == mask.dtype == np.int64
+
+
+def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
+    needs_onnx("onnx")
+    monkeypatch.setenv(backends.CACHE_ENV, str(tmp_path / "cache"))
+    first = make_tiny_checkpoint(tmp_path / "a", seed=1)
+    path = EmotionClassifier.from_pretrained(first, backend="onnx").runner.path
+    assert path.parent == tmp_path / "cache"
+    exports = []
+    monkeypatch.setattr(backends, "export_onnx", lambda *a: exports.append(a))
+    assert EmotionClassifier.from_pretrained(first, backend="onnx").runner.path == path
+    assert exports == []  # the second load reuses the file
+    shipped = first / "onnx" / path.name  # a file shipped with the checkpoint comes first
+    shipped.parent.mkdir()
+    shipped.write_bytes(path.read_bytes())
+    assert EmotionClassifier.from_pretrained(first, backend="onnx").runner.path == shipped
+    second = make_tiny_checkpoint(tmp_path / "b", seed=2)  # other weights: another file
+    assert backends.weights_key(second) != backends.weights_key(first)
+
+
+def test_onnx_backends_need_onnxruntime(monkeypatch, tiny_model_dir):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ort(name, *args, **kwargs):
+        if name.startswith("onnxruntime"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ort)
+    with pytest.raises(ValueError, match="needs onnxruntime"):
+        EmotionClassifier.from_pretrained(tiny_model_dir, backend="onnx-int8")
+
+
+def test_bench_smoke(tmp_path, tiny_model_dir, tiny_thresholds, goemotions_dir, capsys):
+    """End to end on the tiny model: a few texts, no peer, no app; valid JSON, no timing asserts."""
+    from emotions.cli import main
+
+    out = tmp_path / "bench.json"
+    wanted = [b for b in BACKENDS if b == "torch" or _has_onnx()]
+    args = ["bench", "--model-dir", str(tiny_model_dir), "--thresholds", str(tiny_thresholds)]
+    args += ["--data-dir", str(goemotions_dir), "--backends", *wanted, "--n-single", "5"]
+    args += ["--n-batch", "40", "--batch-size", "16", "--threads", "1", "--no-peer", "--no-app"]
+    assert main([*args, "--output", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert set(report) >= {"config", "machine", "backends", "table", "command"}
+    assert list(report["backends"]) == wanted
+    for name, result in report["backends"].items():
+        assert set(result["single"]) == {"p50_ms", "p95_ms", "mean_ms", "n"}
+        assert result["single"]["n"] == 5 and result["batch_texts_per_s"] > 0
+        assert 0 <= result["test_macro_f1"] <= 1
+        if name != "torch":
+            assert result["texts_with_same_labels"] >= 0 and result["max_abs_prob_diff"] >= 0
+    assert "| predictor p50, one text (ms) |" in capsys.readouterr().out
+
+
+def test_bench_rejects_bad_settings(tiny_model_dir):
+    from emotions.bench import BenchConfig
+
+    with pytest.raises(ValueError, match="n_single"):
+        BenchConfig(model_dir=str(tiny_model_dir), n_single=0)
+    with pytest.raises(ValueError, match="Unknown backend"):
+        BenchConfig(model_dir=str(tiny_model_dir), backends=["torch", "tpu"])
+    assert BenchConfig(model_dir=str(tiny_model_dir), backends=["onnx"]).backends == ["torch", "onnx"]
+
+
+def _has_onnx() -> bool:
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
