@@ -11,8 +11,9 @@ Pick one with ``EmotionClassifier.from_pretrained(..., backend=...)`` or the env
 variable ``EMOTIONS_BACKEND``. The ONNX backends need ``onnxruntime`` and ``onnx``
 (requirements-dev.txt). Their exported files are cached under ``$EMOTIONS_ONNX_CACHE``
 (default ``~/.cache/emotions/onnx``) named by a hash of the weights, so a retrained
-checkpoint is exported afresh; files placed in the checkpoint's ``onnx/`` folder under
-the same names are used first (ship them to skip the export at start-up).
+checkpoint is exported afresh; files in the checkpoint's ``onnx/`` folder under the same
+names are used first: ``python -m emotions.backends MODEL_DIR`` writes them there, to ship
+with the weights and skip the export (seconds) at start-up.
 """
 
 from __future__ import annotations
@@ -175,3 +176,24 @@ def make_runner(model: torch.nn.Module, backend: str, model_dir: str | Path | No
             f"Backend {backend!r} needs onnxruntime and onnx: pip install -r requirements-dev.txt"
         ) from None
     return OnnxRunner(onnx_file(model, model_dir, quantized=backend == "onnx-int8"))
+
+
+def export_beside(model_dir: str | Path) -> list[Path]:
+    """Write both ONNX files into ``MODEL_DIR/onnx/``, where loading looks first."""
+    from transformers import AutoModelForSequenceClassification
+
+    from . import modeling  # noqa: F401  (registers the mean-pooling head)
+
+    model_dir = Path(model_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
+    key = weights_key(model_dir)
+    fp32 = export_onnx(model, model_dir / "onnx" / f"model-{key}.onnx")
+    return [fp32, quantize_onnx(fp32, model_dir / "onnx" / f"model-{key}-int8.onnx")]
+
+
+if __name__ == "__main__":  # python -m emotions.backends MODEL_DIR: ship the exports with it
+    import sys
+
+    logging.basicConfig(level=logging.INFO)
+    for written in export_beside(sys.argv[1] if len(sys.argv) > 1 else "model"):
+        logger.info("Wrote %s (%.1f MB)", written, written.stat().st_size / 1e6)

@@ -124,6 +124,15 @@ def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
     assert backends.weights_key(second) != backends.weights_key(first)
 
 
+def test_exports_shipped_beside_the_weights_are_used(tmp_path, monkeypatch):
+    needs_onnx("onnx")
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=3)
+    fp32, int8 = backends.export_beside(folder)
+    assert fp32.parent == int8.parent == folder / "onnx"
+    monkeypatch.setattr(backends, "export_onnx", None)  # nothing may be exported now
+    assert EmotionClassifier.from_pretrained(folder, backend="onnx-int8").runner.path == int8
+
+
 def test_onnx_backends_need_onnxruntime(monkeypatch, tiny_model_dir):
     import builtins
 
