@@ -1,0 +1,77 @@
+"""The load test script (scripts/loadtest.py): its pieces, and one small run on the tiny model."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+import pytest
+from apptools import ROOT
+
+spec = importlib.util.spec_from_file_location("loadtest", ROOT / "scripts" / "loadtest.py")
+loadtest = importlib.util.module_from_spec(spec)
+sys.modules["loadtest"] = loadtest  # dataclasses look their module up
+spec.loader.exec_module(loadtest)
+
+
+def test_only_loopback_urls():
+    for url in ("http://127.0.0.1:7860", "http://localhost:7860/", "http://[::1]:7860", "http://127.1.2.3/"):
+        assert loadtest.check_loopback(url).endswith("/")
+    for url in (
+        "http://10.0.0.1:7860",
+        "https://example.com",
+        "http://0.0.0.0:7860",
+        "http://huggingface.co",
+    ):
+        with pytest.raises(SystemExit, match="only loopback"):
+            loadtest.check_loopback(url)
+
+
+def test_runs_are_bounded():
+    with pytest.raises(SystemExit):
+        loadtest.parse_args(["--clients", "200", "--requests", "200"])
+    with pytest.raises(SystemExit):
+        loadtest.parse_args(["--soak-total", "100000"])
+    with pytest.raises(SystemExit):
+        loadtest.parse_args(["--clients", "0"])
+    args = loadtest.parse_args([])
+    assert (args.clients, args.requests, args.soak_total, args.max_growth_mb) == (50, 20, 5000, 50.0)
+
+
+def test_requests_mix_single_and_batch_and_mark_every_text():
+    args = loadtest.parse_args(["--batch-every", "4", "--batch-size", "3"])
+    kinds = [loadtest.payload(c, s, args) for c in range(3) for s in range(8)]
+    assert sum(k == "predict_batch" for k, _ in kinds) == len(kinds) // 4
+    for kind, data in kinds:
+        texts = data if kind == "predict_batch" else [data]
+        assert len(texts) == (3 if kind == "predict_batch" else 1)
+        assert all(loadtest.MARKER in t for t in texts)
+
+
+def test_order_and_fairness_measures():
+    assert loadtest.count_inversions([0, 1, 2, 3]) == 0
+    assert loadtest.count_inversions([1, 0, 3, 2]) == 2
+    assert loadtest.count_inversions([3, 2, 1, 0]) == 6
+    assert loadtest.jain([1.0, 1.0, 1.0]) == pytest.approx(1.0)
+    assert loadtest.jain([1.0, 0.0, 0.0, 0.0]) == pytest.approx(0.25)
+    R = loadtest.Result
+    late = [R(0, 0, "burst", "predict", 0.0, 5.0, True), R(1, 0, "burst", "predict", 1.0, 2.0, True)]
+    assert loadtest.client_inversions(late, slack=0.5) == 1
+    assert loadtest.client_inversions(late, slack=5.0) == 0
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_small_run_on_the_tiny_model(tmp_path, capsys):
+    out = tmp_path / "lt.json"
+    args = ["--tiny", "--clients", "3", "--requests", "2", "--soak-total", "10", "--rss-every", "5"]
+    code = loadtest.main([*args, "--timeout", "600", "--json", str(out)])
+    printed = capsys.readouterr().out
+    result = json.loads(out.read_text())
+    assert code == 0, printed
+    assert result["passed"] and result["requests"] == 10 and all(result["checks"].values())
+    assert result["phases"]["burst"]["requests"] == 6 and result["phases"]["soak"]["requests"] == 4
+    assert result["server_queue"] == {"model_events": 12, "started_out_of_queue_order": 0}  # + 2 warm-up
+    assert all(r[7] is not None for r in result["requests_log"])  # server-side wait for every request
+    assert result["rss_mb"]["growth"] is not None
+    assert "p50 s" in printed and "checks: all answered: ok" in printed
