@@ -121,6 +121,8 @@ def write_card(config: CardConfig) -> Path:
         dev_macro=thresholds["dev_macro_f1"],
         ekman_acc=report["model"]["ekman_single_label_accuracy"],
         n_test=report["model"]["n_test"],
+        shrink=thresholds["regularisation"]["shrink"],
+        smooth=thresholds["regularisation"]["smooth"],
     )
     card = model_dir / "README.md"
     card.write_text(front_matter(report, config.repo_id) + text, encoding="utf-8")

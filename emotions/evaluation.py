@@ -49,11 +49,11 @@ def score_settings(
 
 def evaluate_probs(dev, dev_p, test, test_p, labels, thresholds_json: dict) -> dict:
     """All metrics for one model's probabilities: 28 labels and both roll-ups."""
-    from .thresholds import calibrate_per_class
+    from .thresholds import calibrate_regularised
 
     calibrated = np.array([thresholds_json["thresholds"][n] for n in labels]) if thresholds_json else None
     if calibrated is None:  # the baseline has no calibrate run: do the same on dev here
-        calibrated, _ = calibrate_per_class(dev.targets, dev_p)
+        calibrated, _, _ = calibrate_regularised(dev.targets, dev_p)
     report = {"emotions": score_settings(dev.targets, dev_p, test.targets, test_p, calibrated)}
     for view in ("ekman", "sentiment"):
         groups, dev_r = rollup_probs(dev_p, view)
@@ -64,7 +64,7 @@ def evaluate_probs(dev, dev_p, test, test_p, labels, thresholds_json: dict) -> d
         cut = (
             np.array([stored["thresholds"][g] for g in groups])
             if stored
-            else calibrate_per_class(dev_rt, dev_r)[0]
+            else calibrate_regularised(dev_rt, dev_r)[0]
         )
         report[view] = score_settings(dev_rt, dev_r, test_rt, test_r, cut)
     report["per_class"] = {

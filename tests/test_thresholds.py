@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 
 from emotions.labels import LABELS
-from emotions.thresholds import calibrate_per_class, load_thresholds, save_thresholds, validate_thresholds
+from emotions.thresholds import (
+    calibrate_per_class,
+    load_thresholds,
+    save_thresholds,
+    select_regularisation,
+    validate_thresholds,
+)
 
 
 def test_calibration_recovers_a_known_optimum():
@@ -65,3 +71,26 @@ def test_bad_files_are_clear_errors(tmp_path):
     (tmp_path / "list.json").write_text("[0.5]")
     with pytest.raises(ValueError, match="'thresholds' key"):
         load_thresholds(tmp_path / "list.json", LABELS)
+
+
+def test_shrinkage_pulls_rare_classes_towards_the_global_threshold():
+    # Class 0: common, clean optimum at 0.6. Class 1: 4 positives whose best cut on this split is 0.9.
+    rng = np.random.default_rng(2)
+    probs = rng.uniform(0, 1, (1000, 2))
+    targets = np.zeros((1000, 2), dtype=int)
+    targets[:, 0] = probs[:, 0] >= 0.6
+    rare = np.argsort(-probs[:, 1])[:4]
+    targets[rare, 1] = 1
+    raw, _ = calibrate_per_class(targets, probs)
+    shrunk, _ = calibrate_per_class(targets, probs, shrink=100)
+    assert abs(shrunk[0] - raw[0]) < 0.05  # 400 positives: barely moves
+    assert shrunk[1] < raw[1] - 0.1  # 4 positives: pulled well towards the global cut
+
+
+def test_regularisation_is_chosen_by_cross_validation_from_the_candidates():
+    rng = np.random.default_rng(3)
+    targets = rng.integers(0, 2, (400, 3))
+    probs = np.clip(targets * 0.4 + rng.uniform(0, 0.6, (400, 3)), 0, 1)
+    shrink, smooth, scores = select_regularisation(targets, probs, shrinks=(0, 50), smooths=(1, 5), repeats=2)
+    assert shrink in (0, 50) and smooth in (1, 5)
+    assert len(scores) == 4 and max(scores.values()) == scores[f"shrink={shrink},smooth={smooth}"]
