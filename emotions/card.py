@@ -28,6 +28,10 @@ class CardConfig:
     thresholds: str = field(default="thresholds/thresholds.json", metadata={"help": "From calibrate."})
     report_dir: str = field(default="reports", metadata={"help": "From evaluate."})
     repo_id: str = field(default="emotions-demo/goemotions-minilm", metadata={"help": "Hub id in the card."})
+    readme: str = field(
+        default="README.md",
+        metadata={"help": "Project README whose results block is refreshed ('' to skip)."},
+    )
 
 
 def _metric(name: str, value: float) -> dict:
@@ -97,6 +101,24 @@ def per_class_table(report: dict, thresholds: dict) -> str:
     return "\n".join(rows)
 
 
+def update_readme(readme: Path, report: dict) -> None:
+    """Replace the block between the README's results markers with the card's table."""
+    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    text = readme.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        logger.warning("%s has no results markers; left as is.", readme)
+        return
+    macro = report["model"]["emotions"]["per-class"]["macro_f1"]
+    block = (
+        f"{start}\nGoEmotions test split ({report['model']['n_test']} texts); every threshold chosen on dev. "
+        f"Test macro-F1 with the calibrated per-class thresholds the app uses: **{macro:.3f}**.\n\n"
+        f"{results_table(report)}\n\nWritten by `python -m emotions card` from `reports/metrics.json` "
+        f"(`python -m emotions evaluate`); per-emotion scores in [the model card](model/README.md).\n{end}"
+    )
+    head, rest = text.split(start, 1)
+    readme.write_text(head + block + rest.split(end, 1)[1], encoding="utf-8")
+
+
 def write_card(config: CardConfig) -> Path:
     model_dir, report_dir = Path(config.model_dir), Path(config.report_dir)
     report = json.loads((report_dir / "metrics.json").read_text())
@@ -127,5 +149,7 @@ def write_card(config: CardConfig) -> Path:
     card = model_dir / "README.md"
     card.write_text(front_matter(report, config.repo_id) + text, encoding="utf-8")
     shutil.copyfile(report_dir / "per_class.csv", model_dir / "per_class.csv")
+    if config.readme and Path(config.readme).is_file():
+        update_readme(Path(config.readme), report)
     logger.info("Wrote %s and %s", card, model_dir / "per_class.csv")
     return card
