@@ -99,10 +99,13 @@ def export_onnx(model: torch.nn.Module, path: str | Path) -> Path:
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
     ids = torch.tensor([[2, 5, 6, 3], [2, 5, 3, 0]]) % model.config.vocab_size * mask
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    # eval() on the wrapper too: the exporter puts the module back in its previous mode,
+    # and a fresh nn.Module is in training mode (dropout on) for every later torch call.
+    wrapper = _Logits(model.float()).eval()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer chatter about shapes it treats as constants
         torch.onnx.export(
-            _Logits(model.float().eval()),
+            wrapper,
             (ids, mask),
             str(tmp),
             input_names=["input_ids", "attention_mask"],
@@ -111,6 +114,7 @@ def export_onnx(model: torch.nn.Module, path: str | Path) -> Path:
             opset_version=OPSET,
             dynamo=False,  # the TorchScript exporter: no onnxscript needed, handles this model
         )
+    model.eval()
     tmp.replace(path)  # atomic: a half-written file is never picked up
     return path
 

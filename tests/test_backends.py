@@ -110,8 +110,12 @@ def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
     needs_onnx("onnx")
     monkeypatch.setenv(backends.CACHE_ENV, str(tmp_path / "cache"))
     first = make_tiny_checkpoint(tmp_path / "a", seed=1)
-    path = EmotionClassifier.from_pretrained(first, backend="onnx").runner.path
+    clf = EmotionClassifier.from_pretrained(first, backend="onnx")
+    path = clf.runner.path
     assert path.parent == tmp_path / "cache"
+    assert not clf.model.training  # exporting left the torch model in eval mode (no dropout)
+    torch_clf = EmotionClassifier(clf.model, clf.tokenizer)
+    np.testing.assert_allclose(torch_clf.predict_proba(SAMPLE), clf.predict_proba(SAMPLE), atol=1e-4)
     exports = []
     monkeypatch.setattr(backends, "export_onnx", lambda *a: exports.append(a))
     assert EmotionClassifier.from_pretrained(first, backend="onnx").runner.path == path
