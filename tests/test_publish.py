@@ -306,8 +306,7 @@ def test_only_if_changed_compares_git_and_lfs_hashes(project, tmp_path, monkeypa
     assert pub.publish(cfg) == {"model": "uploaded"}
     (project / "model" / "README.md").write_text("---\nlicense: apache-2.0\n---\n# A tiny model\n")
     assert pub.publish(cfg) == {"model": "unchanged"}
-    with (project / "model" / "model.safetensors").open("ab") as f:  # the weights changed (LFS)
-        f.write(b"\0")
+    make_tiny_checkpoint(project / "model", seed=1)  # the weights changed (LFS), still a valid file
     assert pub.publish(cfg) == {"model": "uploaded"}
 
 
