@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,10 @@ logger = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_MODEL_DIR = PROJECT_ROOT / "model"
 LOCAL_THRESHOLDS = PROJECT_ROOT / "thresholds" / THRESHOLDS_FILE
+# Seconds the whole Hub download may take before the app falls back. Some huggingface_hub
+# calls (repo_info, the file listing) have no timeout, so a Hub that accepts connections but
+# never answers would otherwise hang start-up for ever. EMOTIONS_HUB_TIMEOUT overrides it.
+HUB_TIMEOUT = 180.0
 # What the app needs from a model repo; everything else there is skipped.
 MODEL_FILES = [
     "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
@@ -44,7 +49,12 @@ def download_model(repo_id: str, revision: str | None = None) -> ResolvedModel:
     """Download the checkpoint and its thresholds from a Hub model repo (cached)."""
     from huggingface_hub import snapshot_download
 
-    folder = Path(snapshot_download(repo_id, revision=revision, allow_patterns=MODEL_FILES, etag_timeout=5))
+    seconds = float(os.environ.get("EMOTIONS_HUB_TIMEOUT") or HUB_TIMEOUT)
+    folder = Path(
+        within(
+            seconds, snapshot_download, repo_id, revision=revision, allow_patterns=MODEL_FILES, etag_timeout=5
+        )
+    )
     thresholds = folder / "thresholds" / THRESHOLDS_FILE
     if not thresholds.is_file():
         raise FileNotFoundError(
@@ -52,6 +62,29 @@ def download_model(repo_id: str, revision: str | None = None) -> ResolvedModel:
         )
     check_checkpoint(folder)
     return ResolvedModel(folder, thresholds, f"{repo_id}@{revision or 'main'}", repo_id, revision)
+
+
+def within(seconds: float, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, or ``TimeoutError`` if it has not returned after ``seconds``.
+
+    It runs in a daemon thread: one stuck on a silent socket is abandoned, not waited for.
+    """
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as err:  # handed to the caller
+            box["error"] = err
+
+    worker = threading.Thread(target=run, name="hub-download", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeoutError(f"no answer from the Hub within {seconds:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def resolve_model(
@@ -62,7 +95,8 @@ def resolve_model(
     """The Hub repo if given and reachable, else the bundled copy.
 
     ``repo_id``/``revision`` default to ``$EMOTIONS_MODEL_REPO``/``$EMOTIONS_MODEL_REVISION``.
-    Any Hub failure (offline, not found, interrupted) falls back with a warning; with
+    Any Hub failure (offline, not found, interrupted, no answer within ``HUB_TIMEOUT``
+    seconds) falls back with a warning; with
     nothing to fall back to, it raises naming both problems.
     """
     repo_id = repo_id if repo_id is not None else os.environ.get("EMOTIONS_MODEL_REPO") or None

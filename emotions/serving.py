@@ -3,7 +3,9 @@
 Environment variables read by :func:`load_served_model`:
 
 - ``EMOTIONS_MODEL_REPO`` / ``EMOTIONS_MODEL_REVISION``: a Hub model to download (see
-  :mod:`emotions.hub`); if the Hub is unreachable the local copy is used, with a warning.
+  :mod:`emotions.hub`); if the Hub is unreachable, does not answer within
+  ``EMOTIONS_HUB_TIMEOUT`` seconds (default 180) or serves a broken model, the local copy is
+  used, with a warning.
 - ``EMOTIONS_MODEL_DIR`` / ``EMOTIONS_THRESHOLDS``: the local checkpoint folder and
   ``thresholds.json`` (defaults: the repo's ``model/`` and ``thresholds/thresholds.json``).
 """

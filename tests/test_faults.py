@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import socket
 import time
 from pathlib import Path
 
@@ -103,6 +104,32 @@ def test_unreachable_hub_with_nothing_to_fall_back_to_stops_clearly(
     message = str(exc.value)
     assert message.startswith(f"Could not get model {REPO}@main from the Hub (")
     assert f"there is no bundled model at {nothing_bundled.model_dir} to fall back to" in message
+
+
+@pytest.fixture
+def silent_endpoint():
+    """A Hub that accepts connections and never answers (some huggingface_hub calls never time out)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    # closing the socket resets the pending connections: the abandoned download thread ends
+
+
+def test_a_hub_that_never_answers_falls_back_after_the_timeout(
+    bundled, nothing_bundled, empty_hub_cache, silent_endpoint, monkeypatch, caplog
+):
+    monkeypatch.setattr(hf_constants, "ENDPOINT", silent_endpoint)
+    monkeypatch.setenv("EMOTIONS_HUB_TIMEOUT", "2")
+    start = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="emotions.hub"):
+        assert hub.resolve_model(REPO, fallback=bundled) is bundled
+    assert 2 <= time.monotonic() - start < 15
+    assert "(TimeoutError: no answer from the Hub within 2 s); using the bundled copy" in caplog.text
+    with pytest.raises(
+        FileNotFoundError, match="TimeoutError: no answer from the Hub within 2 s.*no bundled model"
+    ):
+        hub.resolve_model(REPO, fallback=nothing_bundled)
 
 
 HUB_FAULTS = {
