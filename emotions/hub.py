@@ -49,10 +49,14 @@ def download_model(repo_id: str, revision: str | None = None) -> ResolvedModel:
     """Download the checkpoint and its thresholds from a Hub model repo (cached)."""
     from huggingface_hub import snapshot_download
 
-    seconds = float(os.environ.get("EMOTIONS_HUB_TIMEOUT") or HUB_TIMEOUT)
     folder = Path(
         within(
-            seconds, snapshot_download, repo_id, revision=revision, allow_patterns=MODEL_FILES, etag_timeout=5
+            hub_timeout(),
+            snapshot_download,
+            repo_id,
+            revision=revision,
+            allow_patterns=MODEL_FILES,
+            etag_timeout=5,
         )
     )
     thresholds = folder / "thresholds" / THRESHOLDS_FILE
@@ -62,6 +66,10 @@ def download_model(repo_id: str, revision: str | None = None) -> ResolvedModel:
         )
     check_checkpoint(folder)
     return ResolvedModel(folder, thresholds, f"{repo_id}@{revision or 'main'}", repo_id, revision)
+
+
+def hub_timeout() -> float:
+    return float(os.environ.get("EMOTIONS_HUB_TIMEOUT") or HUB_TIMEOUT)
 
 
 def within(seconds: float, fn, *args, **kwargs):

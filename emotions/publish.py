@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-from .hub import LOCAL_MODEL_DIR, LOCAL_THRESHOLDS, PROJECT_ROOT
+from .hub import LOCAL_MODEL_DIR, LOCAL_THRESHOLDS, PROJECT_ROOT, hub_timeout, within
 from .inference import check_checkpoint
 from .thresholds import THRESHOLDS_FILE, load_thresholds
 
@@ -197,7 +197,7 @@ def connect():
         raise ValueError("No Hugging Face token: set HF_TOKEN to a write token. Nothing was published.")
     api = HfApi(token=token, library_name="emotions")
     try:
-        me = api.whoami()
+        me = within(hub_timeout(), api.whoami)  # whoami has no timeout: a silent Hub would hang
     except HfHubHTTPError as err:
         if getattr(err.response, "status_code", None) in (401, 403):
             raise ValueError(f"The Hub rejected HF_TOKEN ({err}). Nothing was published.") from None
