@@ -15,6 +15,7 @@ import io
 from html.parser import HTMLParser
 from pathlib import Path
 
+import gradio as gr
 import numpy as np
 import pytest
 from apptools import import_app, serving, thresholds_with_rollups
@@ -319,3 +320,36 @@ def test_explain_any_text(served, explain, text):
         assert 0.0 <= out["probability"] <= 1.0
         assert all(w["attribution"] is None or -1.0 <= w["attribution"] <= 1.0 for w in out["words"])
         assert "".join(seg for seg, _ in explain.highlights(expl, name)) == expl.text
+
+
+@FAST
+@given(
+    words=st.lists(st.tuples(TEXT, st.floats(-1, 1)), max_size=3),
+    name=st.sampled_from(LABELS),
+    method=TEXT,
+)
+def test_why_html_escapes_any_word(words, name, method):
+    fragment = render.why_html(name, 0.5, words, list(reversed(words)), method)
+    assert_safe(fragment)
+    shown = "".join(Markup(fragment).text)
+    assert all(word in shown for word, _ in words) and method in shown
+
+
+@FAST
+@given(text=TEXT, view=st.sampled_from(list(VIEWS)))
+def test_explain_events_any_text(app, served, text, view):
+    if not hasattr(app, "explain_text"):
+        pytest.skip("no explanations in this app")
+    expl, _, segments, why = app.explain_text(served, text, None, view, "calibrated", 0.5, 0.0, {})
+    assert_safe(why)
+    clipped = batch.clip_text(text)[0]
+    if not clipped.strip():
+        assert expl is None
+        return
+    assert "".join(segment for segment, _ in segments) == clipped
+    assert all(score is None or -1.0 <= score <= 1.0 for _, score in segments)
+    try:
+        out = app.explain_words(served, text, None, view)
+    except gr.Error as err:  # only for a text the tokenizer reads as nothing
+        pytest.fail(f"explain_words failed on a non-blank text: {err}")
+    assert out["view"] == view and 0.0 <= out["probability"] <= 1.0 and out["emotion"] in VIEWS[view]
