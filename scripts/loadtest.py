@@ -28,6 +28,7 @@ Checks (exit status 1 if one fails):
   events while it is queued (with ``--url``: no latency over ``--starve-factor`` x the median
   + 1 s). And the clients are served evenly: Jain's fairness index of their mean latencies
   >= 0.9 (1.0 is perfectly even).
+- **model calls at once**: at most ``--model-concurrency`` (app.py runs one at a time).
 - **memory**: server RSS after ``--soak-total`` requests within ``--max-growth-mb`` of its RSS
   after the first 100.
 - **no text in the server log**: each text carries a marker that must not show up there.
@@ -75,10 +76,12 @@ TEXTS = [
     "lol that cat is ridiculous 😂",
     "I regret saying that to her, it was unfair of me.",
 ]
-# Runs app.py as `python app.py` would, recording each queue event's timing (no data).
+# Runs app.py as `python app.py` would, recording each queue event's timing (no data): when it
+# was queued, started and ended, and when its function ran.
 PROBE = r"""
 import itertools, json, runpy, sys, time
 import gradio.queueing as queueing
+import gradio.route_utils as route_utils
 
 trace, app_path = open(sys.argv[1], "a", buffering=1), sys.argv[2]
 started = itertools.count()
@@ -94,6 +97,17 @@ async def process_events(self, events, *args, **kwargs):
             trace.write(json.dumps([seq, e.session_hash, e.concurrency_id, e.enqueue_time, start, end]) + "\n")
 
 queueing.Queue.process_events = process_events
+run_fn = route_utils.call_process_api  # the event's function itself, inside process_events
+
+async def call_process_api(*args, **kwargs):
+    start = time.monotonic()
+    try:
+        return await run_fn(*args, **kwargs)
+    finally:
+        queue = getattr(kwargs.get("fn"), "concurrency_id", None)
+        trace.write(json.dumps(["run", queue, start, time.monotonic()]) + "\n")
+
+route_utils.call_process_api = call_process_api
 sys.argv = [app_path]
 runpy.run_path(app_path, run_name="__main__")
 """
@@ -218,6 +232,7 @@ class Run:
         self.first = min(100, args.soak_total)
         self.rss: list[tuple[int, float]] = []  # (requests answered, RSS MB)
         self.rss_after_first: float | None = None
+        self.model_runs: list[list[float]] = []  # (start, end) of each model function call (probe)
 
     def record(self, result: Result) -> None:
         with self.lock:
@@ -340,8 +355,9 @@ def read_trace(trace: Path | None, run: Run) -> list[list] | None:
     time copied onto the matching results (a client's k-th event is its k-th request)."""
     if trace is None or not trace.is_file():
         return None
-    rows = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
-    rows = sorted((r for r in rows if r[2] == MODEL_QUEUE), key=lambda r: r[3])
+    lines = [json.loads(line) for line in trace.read_text().splitlines() if line.strip()]
+    run.model_runs = [r[2:] for r in lines if r[0] == "run" and r[1] == MODEL_QUEUE]
+    rows = sorted((r for r in lines if r[0] != "run" and r[2] == MODEL_QUEUE), key=lambda r: r[3])
     by_client: dict[int, list[list]] = {}
     for row in rows:
         if row[1] in run.sessions:
@@ -376,6 +392,18 @@ def count_inversions(values: list) -> int:
         return merged + left[i:] + right[j:], n
 
     return sort(list(values))[1]
+
+
+def most_at_once(intervals: list[list[float]]) -> int:
+    """The most (start, end) intervals overlapping: model functions running at the same time."""
+    edges = sorted(
+        [(a, 1) for a, _ in intervals] + [(b, -1) for _, b in intervals], key=lambda e: (e[0], e[1])
+    )
+    running = most = 0
+    for _, step in edges:
+        running += step
+        most = max(most, running)
+    return most
 
 
 def client_inversions(results: list[Result], slack: float) -> int:
@@ -463,6 +491,9 @@ def report(run: Run, log: Path | None, trace: Path | None, connect_errors: list[
         "all answered": total == expected and not connect_errors,
         "zero errors": not connect_errors and all(p["errors"] == 0 for p in phases.values()),
         "in order": in_order and all(p["own_order_kept"] for p in phases.values()),
+        "model calls at once": None
+        if rows is None
+        else most_at_once(run.model_runs) <= args.model_concurrency,
         "no starvation": all(p["starved"] == 0 and p["jain_fairness"] >= 0.9 for p in phases.values()),
         "memory growth": None if growth is None or total < expected else growth <= args.max_growth_mb,
         "no text in server log": None if log is None else MARKER not in log.read_text(errors="replace"),
@@ -478,7 +509,12 @@ def report(run: Run, log: Path | None, trace: Path | None, connect_errors: list[
         "phases": phases,
         "server_queue": None
         if rows is None
-        else {"model_events": len(rows), "started_out_of_queue_order": server_inversions},
+        else {
+            "model_events": len(rows),
+            "started_out_of_queue_order": server_inversions,
+            "model_runs": len(run.model_runs),
+            "most_at_once": most_at_once(run.model_runs),
+        },
         "rss_mb": {
             "after_first": None if first is None else round(first, 1),
             "first_n": run.first,
@@ -526,7 +562,8 @@ def table(out: dict) -> str:
     queue = out["server_queue"]
     if queue:
         lines.append(
-            f"server: {queue['model_events']} model events, {queue['started_out_of_queue_order']} started out of queue order"
+            f"server: {queue['model_events']} model events, {queue['started_out_of_queue_order']} started out of "
+            f"queue order, at most {queue['most_at_once']} running at once"
         )
     rss = out["rss_mb"]
     lines.append(
@@ -576,6 +613,9 @@ def parse_args(argv: list[str] | None = None):
     )
     p.add_argument(
         "--max-growth-mb", type=float, default=50.0, help="RSS growth allowed after the first 100 [50]"
+    )
+    p.add_argument(
+        "--model-concurrency", type=int, default=1, help="model calls the app may run at once (app.py: 1) [1]"
     )
     p.add_argument("--rss-every", type=int, default=250, help="read the server's RSS every n answers [250]")
     p.add_argument(

@@ -7,7 +7,7 @@ import json
 import sys
 
 import pytest
-from apptools import ROOT
+from apptools import ROOT, import_app, thresholds_with_rollups
 
 spec = importlib.util.spec_from_file_location("loadtest", ROOT / "scripts" / "loadtest.py")
 loadtest = importlib.util.module_from_spec(spec)
@@ -49,6 +49,24 @@ def test_requests_mix_single_and_batch_and_mark_every_text():
         assert all(loadtest.MARKER in t for t in texts)
 
 
+def test_the_queue_is_set_deliberately(tiny_model_dir, tmp_path):
+    app = import_app(tiny_model_dir, thresholds_with_rollups(tmp_path / "t.json"))
+    queue = app.demo._queue
+    assert (
+        (queue.max_size, queue.default_concurrency_limit)
+        == (app.QUEUE_SIZE, app.MODEL_CONCURRENCY)
+        == (100, 1)
+    )
+    assert app.QUEUE_SIZE >= 2 * 50  # the load test's 50 clients, one request each in flight
+    fns = list(app.demo.fns.values())
+    model = [f for f in fns if f.concurrency_id == "model"]
+    apis = {f.api_name for f in model}
+    assert {"predict", "predict_batch"} <= apis and len(model) >= 4  # + Submit, Enter, upload, ...
+    assert all(f.concurrency_limit == "default" for f in model)  # -> MODEL_CONCURRENCY
+    rerender = [f for f in fns if f.fn is not None and getattr(f.fn, "func", None) is app.rerender]
+    assert rerender and all(f.concurrency_limit is None for f in rerender)  # never wait behind the model
+
+
 def test_order_and_fairness_measures():
     assert loadtest.count_inversions([0, 1, 2, 3]) == 0
     assert loadtest.count_inversions([1, 0, 3, 2]) == 2
@@ -59,6 +77,8 @@ def test_order_and_fairness_measures():
     late = [R(0, 0, "burst", "predict", 0.0, 5.0, True), R(1, 0, "burst", "predict", 1.0, 2.0, True)]
     assert loadtest.client_inversions(late, slack=0.5) == 1
     assert loadtest.client_inversions(late, slack=5.0) == 0
+    runs = [[0.0, 1.0], [1.0, 2.0], [1.5, 2.5]]  # (start, end) of model calls
+    assert loadtest.most_at_once(runs) == 2 and loadtest.most_at_once(runs[:2]) == 1
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -71,7 +91,8 @@ def test_a_small_run_on_the_tiny_model(tmp_path, capsys):
     assert code == 0, printed
     assert result["passed"] and result["requests"] == 10 and all(result["checks"].values())
     assert result["phases"]["burst"]["requests"] == 6 and result["phases"]["soak"]["requests"] == 4
-    assert result["server_queue"] == {"model_events": 12, "started_out_of_queue_order": 0}  # + 2 warm-up
+    queue = result["server_queue"]  # 10 requests + 2 warm-up, first come first served, one at a time
+    assert queue == {"model_events": 12, "started_out_of_queue_order": 0, "model_runs": 12, "most_at_once": 1}
     assert all(r[7] is not None for r in result["requests_log"])  # server-side wait for every request
     assert result["rss_mb"]["growth"] is not None
     assert "p50 s" in printed and "checks: all answered: ok" in printed
