@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -150,8 +151,11 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "emotions" / "onnx")
 
 
-def onnx_file(model: torch.nn.Module, model_dir: str | Path, quantized: bool) -> Path:
-    """The ONNX file for this checkpoint: shipped, cached, or exported (and cached) now."""
+def onnx_file(model_dir: str | Path, quantized: bool, load_model: Callable[[], torch.nn.Module]) -> Path:
+    """The ONNX file for this checkpoint: shipped, cached, or exported (and cached) now.
+
+    ``load_model`` gives the torch model; it is called only when an export is needed.
+    """
     key = weights_key(model_dir)
     name = f"model-{key}{'-int8' if quantized else ''}.onnx"
     for folder in (Path(model_dir) / "onnx", cache_dir()):
@@ -160,26 +164,25 @@ def onnx_file(model: torch.nn.Module, model_dir: str | Path, quantized: bool) ->
     fp32 = cache_dir() / f"model-{key}.onnx"
     if not fp32.is_file():
         logger.info("Exporting %s to ONNX (once per checkpoint): %s", model_dir, fp32)
-        export_onnx(model, fp32)
+        export_onnx(load_model(), fp32)
     if not quantized:
         return fp32
     logger.info("Quantising the ONNX export to int8: %s", cache_dir() / name)
     return quantize_onnx(fp32, cache_dir() / name)
 
 
-def make_runner(model: torch.nn.Module, backend: str, model_dir: str | Path | None = None):
-    """A runner for ``backend``; the ONNX ones need the checkpoint folder to name their file."""
+def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], torch.nn.Module]):
+    """A runner for ``backend`` on the checkpoint in ``model_dir``. ``load_model`` gives its
+    torch model; the ONNX backends call it only to export (not when the file exists)."""
     if backend == "torch":
-        return TorchRunner(model)
-    if model_dir is None:
-        raise ValueError(f"Backend {backend!r} needs the checkpoint folder (use from_pretrained).")
+        return TorchRunner(load_model())
     try:
         import onnxruntime  # noqa: F401
     except ImportError:
         raise ValueError(
             f"Backend {backend!r} needs onnxruntime and onnx: pip install -r requirements-dev.txt"
         ) from None
-    return OnnxRunner(onnx_file(model, model_dir, quantized=backend == "onnx-int8"))
+    return OnnxRunner(onnx_file(model_dir, backend == "onnx-int8", load_model))
 
 
 def export_beside(model_dir: str | Path) -> list[Path]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
 from . import modeling  # noqa: F401  (registers the mean-pooling head)
 from .backends import TorchRunner, make_runner, pad_batch, resolve_backend
@@ -91,11 +93,33 @@ def check_safetensors(path: Path) -> None:
         )
 
 
+def load_torch_model(path: Path):
+    """The checkpoint's torch model in fp32; a bad file raises ``ValueError`` naming it."""
+    # safetensors/tokenizers/transformers raise many types for a bad file: name the file
+    try:
+        model, info = AutoModelForSequenceClassification.from_pretrained(
+            path, dtype=torch.float32, output_loading_info=True
+        )
+    except Exception as err:
+        raise ValueError(
+            f"Could not load the model from {path / 'config.json'} and {path / 'model.safetensors'}: {err}"
+        ) from err
+    if info.get("missing_keys") or info.get("mismatched_keys"):
+        missing = sorted(info.get("missing_keys") or []) + sorted(map(str, info.get("mismatched_keys") or []))
+        raise ValueError(
+            f"{path / 'model.safetensors'} does not match {path / 'config.json'}: "
+            f"{len(missing)} weights missing or of the wrong shape (e.g. {missing[0]})."
+        )
+    return model.eval()
+
+
 class EmotionClassifier:
     """A multi-label emotion model, its tokenizer and its calibrated thresholds.
 
     ``runner`` computes the logits (see :mod:`emotions.backends`); by default the torch
-    ``model`` itself, the reference every other backend is tested against.
+    ``model`` itself, the reference every other backend is tested against. With an ONNX
+    backend whose export already exists the torch weights are not loaded (memory, start-up
+    time) until something reads ``model``: then ``load_model`` loads them.
     """
 
     def __init__(
@@ -106,15 +130,31 @@ class EmotionClassifier:
         source: str = "",
         runner=None,
         backend: str = "torch",
+        *,
+        config=None,
+        load_model: Callable[[], torch.nn.Module] | None = None,
     ):
-        self.model = model.eval()
+        if model is None and (runner is None or config is None or load_model is None):
+            raise TypeError("Without a model, give the runner, the config and load_model.")
+        self._model = model.eval() if model is not None else None
+        self._load_model = load_model
+        self._lock = threading.Lock()
         self.tokenizer = tokenizer
-        self.labels: list[str] = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        config = model.config if model is not None else config
+        self.labels: list[str] = [config.id2label[i] for i in range(config.num_labels)]
         self.thresholds = thresholds or {name: 0.5 for name in self.labels}
         self.source = source
-        self.runner = runner or TorchRunner(self.model)
+        self.runner = runner or TorchRunner(self._model)
         self.backend = backend if runner is not None else "torch"
         self.pad_id = tokenizer.pad_token_id or 0
+
+    @property
+    def model(self):
+        """The torch model (loaded now if an ONNX backend has not needed it yet)."""
+        with self._lock:
+            if self._model is None:
+                self._model = self._load_model().eval()
+            return self._model
 
     @classmethod
     def from_pretrained(
@@ -128,33 +168,33 @@ class EmotionClassifier:
         backend = resolve_backend(backend)
         path = Path(model_dir)
         check_checkpoint(path)
-        # safetensors/tokenizers/transformers raise many types for a bad file: name the file
+        if backend == "torch":
+            model, runner = load_torch_model(path), None
+        else:
+            loaded = []  # the torch model, if an export needed it: kept rather than loaded again
+
+            def load():
+                loaded.append(load_torch_model(path))
+                return loaded[-1]
+
+            runner = make_runner(backend, path, load)
+            model = loaded[0] if loaded else None
         try:
-            model, info = AutoModelForSequenceClassification.from_pretrained(
-                path, dtype=torch.float32, output_loading_info=True
-            )
+            config = model.config if model is not None else AutoConfig.from_pretrained(path)
         except Exception as err:
-            raise ValueError(
-                f"Could not load the model from {path / 'config.json'} and {path / 'model.safetensors'}: {err}"
-            ) from err
-        if info.get("missing_keys") or info.get("mismatched_keys"):
-            missing = sorted(info.get("missing_keys") or []) + sorted(
-                map(str, info.get("mismatched_keys") or [])
-            )
-            raise ValueError(
-                f"{path / 'model.safetensors'} does not match {path / 'config.json'}: "
-                f"{len(missing)} weights missing or of the wrong shape (e.g. {missing[0]})."
-            )
+            raise ValueError(f"Could not read {path / 'config.json'}: {err}") from err
         try:
             tokenizer = AutoTokenizer.from_pretrained(path)
         except Exception as err:
             raise ValueError(
                 f"Could not load the tokenizer in {path} (tokenizer.json / vocab.txt): {err}"
             ) from err
-        labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        labels = [config.id2label[i] for i in range(config.num_labels)]
         found = load_thresholds(thresholds, labels) if thresholds is not None else None
-        runner = make_runner(model, backend, path) if backend != "torch" else None
-        return cls(model, tokenizer, found, source=str(path), runner=runner, backend=backend)
+        return cls(
+            model, tokenizer, found, source=str(path), runner=runner, backend=backend,
+            config=config, load_model=lambda: load_torch_model(path),
+        )  # fmt: skip
 
     @property
     def threshold_array(self) -> np.ndarray:

@@ -118,8 +118,11 @@ def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
     np.testing.assert_allclose(torch_clf.predict_proba(SAMPLE), clf.predict_proba(SAMPLE), atol=1e-4)
     exports = []
     monkeypatch.setattr(backends, "export_onnx", lambda *a: exports.append(a))
-    assert EmotionClassifier.from_pretrained(first, backend="onnx").runner.path == path
-    assert exports == []  # the second load reuses the file
+    again = EmotionClassifier.from_pretrained(first, backend="onnx")
+    assert again.runner.path == path and exports == []  # the second load reuses the file
+    assert again._model is None  # ...and leaves the torch weights on disk until asked for
+    np.testing.assert_allclose(again.predict_proba(SAMPLE), torch_clf.predict_proba(SAMPLE), atol=1e-4)
+    assert again.model.config.num_labels == 28 and not again.model.training  # loaded on demand
     shipped = first / "onnx" / path.name  # a file shipped with the checkpoint comes first
     shipped.parent.mkdir()
     shipped.write_bytes(path.read_bytes())
