@@ -111,7 +111,18 @@ def bench_peer(config: BenchConfig, folder: Path, singles, texts) -> dict:
     return out
 
 
+def _app(argv: list[str], env: dict, data, texts: list[str], n_client: int) -> dict:
+    """An app's figures, or the reason there are none (the other figures still count)."""
+    try:
+        return bt.measure_app(argv, env, data, texts, n_client)
+    except Exception as err:  # noqa: BLE001  (a broken app is a result, not a crash)
+        logger.error("%s failed: %s", " ".join(argv[1:]), err)
+        return {"error": str(err)[-2000:]}
+
+
 def bench(config: BenchConfig) -> dict:
+    for noisy in ("httpx", "gradio_client"):  # a line per request otherwise
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     if config.threads:
         torch.set_num_threads(config.threads)
     test = load_split("test", config.data_dir)
@@ -138,16 +149,16 @@ def bench(config: BenchConfig) -> dict:
         argv = [sys.executable, "app.py"]
         data = lambda t: [t, *bt.PREDICT_DEFAULTS]  # noqa: E731
         report["app"] = {"backend": config.app_backend}
-        report["app"].update(bt.measure_app(argv, app_env, data, singles, config.n_client))
+        report["app"].update(_app(argv, app_env, data, singles, config.n_client))
     if config.peer:
         with tempfile.TemporaryDirectory(prefix="emotions-peer-") as tmp:
             logger.info("Timing the peer (RoBERTa-base-sized pipeline)")
             folder = bt.save_peer(Path(tmp) / "peer", Path(config.model_dir))
             report["peer"] = bench_peer(config, folder, singles, texts)
             if config.app:
-                report["peer"]["app"] = bt.measure_app(
-                    bt.peer_app_argv(folder), env, lambda t: [t], singles, config.n_client
-                )
+                argv = bt.peer_app_argv(folder)
+                report["peer"]["app"] = _app(argv, env, lambda t: [t], singles, config.n_client)
+    report["machine"]["load_avg_1m_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     report["table"] = table(report)
     Path(config.output).parent.mkdir(parents=True, exist_ok=True)
     Path(config.output).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .labels import LABELS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PREDICT_DEFAULTS = ["calibrated", 0.5, 0.0, "emotions"]  # the app's /predict after the text
 
@@ -56,7 +58,7 @@ def macro_f1(targets: np.ndarray, preds: np.ndarray) -> float:
     return float(np.mean(np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)))
 
 
-def save_peer(folder: Path, tokenizer_dir: Path, n_labels: int = 28) -> Path:
+def save_peer(folder: Path, tokenizer_dir: Path) -> Path:
     """A RoBERTa-base-sized classifier with random weights, saved like a downloaded model."""
     import torch
     from transformers import AutoTokenizer, RobertaConfig, RobertaForSequenceClassification
@@ -67,8 +69,8 @@ def save_peer(folder: Path, tokenizer_dir: Path, n_labels: int = 28) -> Path:
     config = RobertaConfig(
         vocab_size=tokenizer.vocab_size, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
         intermediate_size=3072, max_position_embeddings=514, type_vocab_size=1,
-        pad_token_id=tokenizer.pad_token_id, num_labels=n_labels,
-        problem_type="multi_label_classification",
+        pad_token_id=tokenizer.pad_token_id, id2label=dict(enumerate(LABELS)),
+        label2id={n: i for i, n in enumerate(LABELS)}, problem_type="multi_label_classification",
     )  # fmt: skip
     torch.manual_seed(0)
     RobertaForSequenceClassification(config).save_pretrained(folder)

@@ -14,7 +14,7 @@ classify = pipeline("text-classification", model=sys.argv[1], top_k=None, device
 
 
 def predict(text: str) -> dict:
-    return {r["label"]: r["score"] for r in classify(text)}
+    return {r["label"]: r["score"] for r in classify([text])[0]}
 
 
 demo = gr.Interface(predict, gr.Textbox(), gr.Label(num_top_classes=5), api_name="predict")
