@@ -583,6 +583,9 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         "css": PAGE_CSS,
         "footer_links": ["api", "gradio"],
         "max_file_size": 10 * batch.MAX_BYTES,  # hard cap; batch.parse_upload explains the real limit
+        # Gradio's run history keeps each API call's inputs (the visitor's text) in the browser
+        # or a Hub bucket: off, like flagging. Nothing a visitor types is kept.
+        "run_history": False,
         **kwargs,
     }
     return demo.launch(**options)

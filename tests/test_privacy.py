@@ -113,12 +113,19 @@ def test_a_real_upload_is_capped_and_deleted_once_read(app):
         assert response.status_code == 413 and "maximum allowed size" in response.text
 
 
-def test_no_flagging_and_no_analytics(app):
+def test_no_flagging_no_run_history_and_no_analytics(app):
     demo = app.demo
     assert type(demo) is gr.Blocks and not isinstance(demo, gr.Interface | gr.ChatInterface)
     assert demo.analytics_enabled is False
     buttons = [b for b in demo.blocks.values() if isinstance(b, gr.Button)]
     assert buttons and not any("flag" in str(b.value).lower() for b in buttons)
+    with serving(app) as url:
+        assert demo.run_history is False and "runs" not in demo.footer_links
+        assert httpx.get(f"{url}gradio_api/runs", timeout=30).status_code == 404  # no history page
+        history_header = {"x-gradio-history-bucket": "someone/bucket"}  # asking to keep runs is ignored
+        client = Client(url, verbose=False, headers=history_header)
+        assert client.predict(SENTINEL, api_name="/predict")["scores"]
+        assert not getattr(demo.server_app.state, "history_tasks", None)  # recording is not even set up
 
 
 # ---- the served app, as a Space runs it ---------------------------------------------------------
@@ -174,6 +181,7 @@ def test_served_app_logs_no_text_and_no_token(tiny_model_dir, thresholds, tmp_pa
     assert "Could not get model someone/emotions@main from the Hub" in text  # the fallback was logged
     assert SENTINEL not in text and TOKEN not in text and "Traceback" not in text
     assert not [p for p in cwd.rglob("*") if "flag" in p.name.lower()]
+    assert sorted(p.name for p in cwd.iterdir()) == []  # nothing written where it runs
 
 
 # ---- publishing -----------------------------------------------------------------------------------
