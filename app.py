@@ -347,7 +347,9 @@ def _html(value: str = "", **kwargs: Any) -> gr.HTML:
 
 def build_demo(served: ServedModel) -> gr.Blocks:
     """The page, wired to ``served``; not launched."""
-    with gr.Blocks(title="Emotion reader", analytics_enabled=False, delete_cache=(1800, 3600)) as demo:
+    # delete_cache: every 10 minutes, Gradio deletes the files it keeps (CSV results) once older
+    # than 50 minutes, so none lives past the hour the footer promises.
+    with gr.Blocks(title="Emotion reader", analytics_enabled=False, delete_cache=(600, 3000)) as demo:
         gr.Markdown(
             "# 🎭 Emotion reader\nWhich of 28 emotions does an English text express? A text can carry "
             "several at once: each emotion is **detected** when its probability reaches its threshold."
@@ -588,6 +590,7 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         "run_history": False,
         **kwargs,
     }
+    batch.keep_pruning()  # our own copies of the CSV results go too, even if no one uploads again
     return demo.launch(**options)
 
 

@@ -11,6 +11,7 @@ import io
 import logging
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,8 +25,12 @@ MAX_ROWS = 500  # texts per upload or API call
 MAX_BYTES = 1_000_000  # upload size
 MAX_CHARS = 500  # characters per text (about what the model reads: 128 tokens)
 SUFFIXES = (".txt", ".csv")
-EXPORTS = Path(tempfile.gettempdir()) / "emotions-batch"  # CSV downloads, pruned after an hour
-KEEP_SECONDS = 3600
+EXPORTS = Path(tempfile.gettempdir()) / "emotions-batch"  # CSV downloads, pruned after 10 minutes
+# Gradio copies a returned file into its own cache (which app.py clears within the hour) as the
+# event ends, so our copy is only needed for seconds; keep_pruning() deletes it even when no one
+# uploads again.
+KEEP_SECONDS = 600
+PRUNE_EVERY = 300
 
 
 def clip_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, bool]:
@@ -151,6 +156,22 @@ def prune(folder: Path, keep_seconds: float = KEEP_SECONDS) -> None:
     for old in folder.iterdir():
         if old.is_dir() and old.stat().st_mtime < cutoff:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def keep_pruning(folder: Path = EXPORTS, every: float = PRUNE_EVERY, keep_seconds: float = KEEP_SECONDS):
+    """Prune ``folder`` every ``every`` seconds in a daemon thread; returns the thread."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                prune(folder, keep_seconds)
+            except OSError as err:  # a vanished folder or file: try again next time
+                logger.warning("Could not prune %s (%s).", folder, type(err).__name__)
+
+    thread = threading.Thread(target=loop, name="prune-exports", daemon=True)
+    thread.start()
+    return thread
 
 
 def _safe_cell(text: str) -> str:

@@ -23,7 +23,7 @@ from gradio.utils import get_upload_folder
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from emotions import publish
+from emotions import batch, publish
 from emotions.batch import MAX_BYTES
 
 pytestmark = [  # gradio's queue trips pandas 3 deprecation warnings; they are gradio's
@@ -233,3 +233,20 @@ def test_publish_failures_never_show_the_token(hub, rejecting_hub, silent_hub, m
         assert "TimeoutError: no answer from the Hub within 2 s" in str(exc.value)
     out = capfd.readouterr()
     assert TOKEN not in str(exc.value) + repr(exc.value.__cause__) + caplog.text + out.out + out.err
+
+
+def test_batch_results_are_deleted_within_the_hour(app, tmp_path):
+    every, age = app.demo.delete_cache  # Gradio's copies of the CSV results
+    assert every + age <= 3600 and "deleted within the hour" in app.footer_html(app.SERVED)
+    exports = tmp_path / "exports"  # our own copies: pruned even when no one uploads again
+    old, new = exports / "old", exports / "new"
+    for folder in (old, new):
+        folder.mkdir(parents=True)
+        (folder / "emotions.csv").write_text(f"text\n{SENTINEL}\n")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    batch.keep_pruning(exports, every=0.05, keep_seconds=600)
+    deadline = time.monotonic() + 10
+    while old.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not old.exists() and new.exists()
+    assert batch.KEEP_SECONDS + batch.PRUNE_EVERY <= 3600
