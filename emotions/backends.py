@@ -128,7 +128,7 @@ def quantize_onnx(src: str | Path, dst: str | Path) -> Path:
     tmp = dst.with_suffix(f".{os.getpid()}.tmp")
     root = logging.getLogger()
     level = root.level
-    root.setLevel(max(level, logging.WARNING))  # the quantiser logs every node at INFO on root
+    root.setLevel(max(level, logging.ERROR))  # the quantiser logs every node (and advice) on root
     try:
         quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
     finally:
