@@ -18,8 +18,10 @@ from typing import Any, Literal
 import gradio as gr
 import numpy as np
 from gradio.utils import get_upload_folder
+from starlette.middleware import Middleware
 
 from emotions import batch, explain, render
+from emotions.bodylimit import BodyLimit
 from emotions.cutoffs import (
     SENSITIVITY_RANGE,
     Settings,
@@ -591,6 +593,7 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         # Gradio's run history keeps each API call's inputs (the visitor's text) in the browser
         # or a Hub bucket: off, like flagging. Nothing a visitor types is kept.
         "run_history": False,
+        "app_kwargs": {"middleware": [Middleware(BodyLimit)]},  # 413 for huge bodies, before parsing
         **kwargs,
     }
     batch.keep_pruning()  # our own copies of the CSV results go too, even if no one uploads again

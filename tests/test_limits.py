@@ -11,11 +11,13 @@ import time
 import tracemalloc
 from contextlib import contextmanager
 
+import httpx
 import pytest
 from apptools import import_app, serving, thresholds_with_rollups
 from gradio_client import Client
 
 from emotions.batch import MAX_BYTES, MAX_CHARS, MAX_ROWS
+from emotions.bodylimit import MAX_BODY_BYTES
 from emotions.cutoffs import Settings
 from emotions.inference import MAX_TEXT_CHARS
 
@@ -113,3 +115,23 @@ def test_one_huge_line_is_scored_cut(app, tmp_path):
         cached, status, *_ = app.score_file(app.SERVED, str(path), *CONTROLS)
     assert len(cached["texts"]) == 1 and len(cached["texts"][0]) == MAX_CHARS
     assert "1 longer than 500 characters were cut" in status
+
+
+def test_huge_request_bodies_are_refused_before_parsing(app):
+    huge = b'{"data": ["' + b"x" * (MAX_BODY_BYTES + 1) + b'"], "fn_index": 0, "session_hash": "s"}'
+
+    def streamed():  # no Content-Length: counted as it arrives
+        for start in range(0, len(huge), 1_000_000):
+            yield huge[start : start + 1_000_000]
+
+    with serving(app) as url:
+        join = f"{url}gradio_api/queue/join"
+        for body in (huge, streamed()):
+            response = httpx.post(
+                join, content=body, headers={"content-type": "application/json"}, timeout=60
+            )
+            assert response.status_code == 413 and "byte limit" in response.text
+        files = {"files": ("big.txt", b"hello\n" * 800_000, "text/plain")}  # 4.8 MB: Gradio's cap, not ours
+        assert httpx.post(f"{url}gradio_api/upload", files=files, timeout=60).status_code == 200
+        client = Client(url, verbose=False)
+        assert client.predict(MB_TEXT, api_name="/predict")["truncated"] is True  # 1 MB of text still fine
