@@ -53,6 +53,7 @@ EMPTY_HINT = "Nothing to read yet: type some text first."
 WHY_HINT = "Submit a text to see which of its words raised or lowered each emotion."
 MODEL_CONCURRENCY = 1  # model calls at once (see the queue settings at the end of build_demo)
 QUEUE_SIZE = 100  # events waiting at most, all kinds together
+SESSION_CAPACITY = 1000  # sessions whose state is kept (see launch)
 FAILED = "Something went wrong while reading {what}; nothing was kept. Please try again."
 THEME = gr.themes.Soft(primary_hue="violet", neutral_hue="slate")
 PAGE_CSS = """
@@ -578,6 +579,9 @@ def build_demo(served: ServedModel) -> gr.Blocks:
     # Gradio keeps stats of the last 10,000 events for its monitoring page (off here): memory
     # that grows by megabytes per thousand requests for nothing. The last 1,000 are plenty.
     demo._queue.ANALYTICS_MAX_EVENTS = min(demo._queue.ANALYTICS_MAX_EVENTS, 1000)
+    # ... and it rebuilds their summary (a pandas DataFrame of all of them) after every event:
+    # about 3 ms of each /predict on 2 cores (profiled). Once per 1,000 events is enough.
+    demo._queue.ANAYLTICS_CACHE_FREQUENCY = max(demo._queue.ANAYLTICS_CACHE_FREQUENCY, 1000)
     return demo
 
 
@@ -593,6 +597,11 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         # Gradio's run history keeps each API call's inputs (the visitor's text) in the browser
         # or a Hub bucket: off, like flagging. Nothing a visitor types is kept.
         "run_history": False,
+        # Every API call without a session (curl, plain HTTP) gets a session of its own, and
+        # Gradio keeps the last 10,000 sessions' copies of the page config: about 93 KB each
+        # here, so up to 0.9 GB. 1,000 sessions bound that to about 90 MB; a visitor's state
+        # (results, overrides) is dropped only after 1,000 newer sessions.
+        "state_session_capacity": SESSION_CAPACITY,
         "app_kwargs": {"middleware": [Middleware(BodyLimit)]},  # 413 for huge bodies, before parsing
         **kwargs,
     }

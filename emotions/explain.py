@@ -132,15 +132,6 @@ def _drop(ids: list[int], positions: set[int]) -> list[int]:
     return [t for p, t in enumerate(ids) if p not in positions]
 
 
-def _logits(classifier: EmotionClassifier, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    runner = getattr(classifier, "runner", None)  # the backend the classifier scores with, if any
-    if runner is not None:
-        return np.asarray(runner(ids, mask), dtype=np.float32)
-    with torch.inference_mode():
-        out = classifier.model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask))
-        return out.logits.float().numpy()
-
-
 def _probs(classifier: EmotionClassifier, sequences: list[list[int]], batch_size: int) -> np.ndarray:
     pad = classifier.tokenizer.pad_token_id or 0
     out = []
@@ -150,7 +141,7 @@ def _probs(classifier: EmotionClassifier, sequences: list[list[int]], batch_size
         mask = np.zeros_like(ids)
         for i, row in enumerate(rows):
             ids[i, : len(row)], mask[i, : len(row)] = row, 1
-        out.append(torch.sigmoid(torch.from_numpy(_logits(classifier, ids, mask))).numpy())
+        out.append(torch.sigmoid(torch.from_numpy(classifier.forward(ids, mask))).numpy())
     return np.concatenate(out)
 
 

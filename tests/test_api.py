@@ -48,6 +48,14 @@ def test_only_the_named_endpoints_are_public(client):
     }
 
 
+PLAIN_HTTP_DEFAULTS = ["calibrated", 0.5, 0.0, "emotions"]  # plain HTTP sends every value (README)
+
+
+def test_plain_http_needs_every_value_as_the_readme_says():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert '"data": ["Thank you so much!", "calibrated", 0.5, 0.0, "emotions"]' in readme
+
+
 def test_predict_defaults_to_the_calibrated_thresholds(app, client):
     out = client.predict(TEXT, api_name="/predict")
     calibrated = app.SERVED.classifier.thresholds
@@ -163,3 +171,29 @@ def test_python_app_py_without_a_model_stops_with_one_message(tmp_path):
     message = done.stderr.strip().splitlines()[-1]
     expected = f"Emotion reader cannot start: Model folder not found: {tmp_path / 'model'}."
     assert message.startswith(expected) and "EMOTIONS_MODEL_REPO" in message
+
+
+def test_sessionless_http_calls_keep_a_bounded_number_of_sessions(app, client, monkeypatch):
+    """curl-style calls each get a new session; Gradio keeps at most SESSION_CAPACITY of them."""
+    import json
+
+    import httpx
+
+    monkeypatch.setattr(app.demo, "state_session_capacity", 3)
+    app.demo.state_holder.capacity = 3  # what launch(state_session_capacity=3) sets
+    base = client.src.rstrip("/")
+    with httpx.Client(timeout=60) as http:
+        for i in range(6):
+            posted = http.post(f"{base}/gradio_api/call/predict", json={"data": [f"text {i}", *PLAIN_HTTP_DEFAULTS]})
+            stream = http.get(f"{base}/gradio_api/call/predict/{posted.json()['event_id']}").text
+            assert "event: complete" in stream, stream
+            result = json.loads(stream.split("data:", 1)[1])
+            assert set(result[0]["scores"]) == set(LABELS)
+    assert len(app.demo.state_holder.session_data) <= 3
+
+
+def test_launch_bounds_the_sessions_kept(app, monkeypatch):
+    seen = {}
+    monkeypatch.setattr(app.demo, "launch", lambda **kwargs: seen.update(kwargs))
+    app.launch(app.demo)
+    assert seen["state_session_capacity"] == app.SESSION_CAPACITY <= 1000

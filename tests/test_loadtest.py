@@ -59,6 +59,7 @@ def test_the_queue_is_set_deliberately(tiny_model_dir, tmp_path):
     )
     assert app.QUEUE_SIZE >= 2 * 50  # the load test's 50 clients, one request each in flight
     assert queue.ANALYTICS_MAX_EVENTS <= 1000  # Gradio's per-event stats do not pile up
+    assert queue.ANAYLTICS_CACHE_FREQUENCY >= 1000  # ... nor get summarised after every event
     fns = list(app.demo.fns.values())
     model = [f for f in fns if f.concurrency_id == "model"]
     apis = {f.api_name for f in model}
