@@ -184,7 +184,9 @@ def test_sessionless_http_calls_keep_a_bounded_number_of_sessions(app, client, m
     base = client.src.rstrip("/")
     with httpx.Client(timeout=60) as http:
         for i in range(6):
-            posted = http.post(f"{base}/gradio_api/call/predict", json={"data": [f"text {i}", *PLAIN_HTTP_DEFAULTS]})
+            posted = http.post(
+                f"{base}/gradio_api/call/predict", json={"data": [f"text {i}", *PLAIN_HTTP_DEFAULTS]}
+            )
             stream = http.get(f"{base}/gradio_api/call/predict/{posted.json()['event_id']}").text
             assert "event: complete" in stream, stream
             result = json.loads(stream.split("data:", 1)[1])
