@@ -231,17 +231,18 @@ def bench_explain(classifier: EmotionClassifier, texts: list[str], repeats: int 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m emotions.explain [--model-dir DIR]``: latency on 10 to 80 words."""
+    """``python -m emotions.explain [--model-dir DIR] [--backend B]``: latency on 10 to 80 words."""
     parser = argparse.ArgumentParser(description="Latency of the occlusion explanations.")
     parser.add_argument("--bench", action="store_true", help="(the default and only action)")
     parser.add_argument("--model-dir", help="checkpoint (default: all-MiniLM-L6-v2, random head)")
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    parser.add_argument("--backend", help="torch, onnx or onnx-int8 (default: $EMOTIONS_BACKEND or torch)")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.model_dir:
-        classifier = EmotionClassifier.from_pretrained(args.model_dir)
+        classifier = EmotionClassifier.from_pretrained(args.model_dir, backend=args.backend)
     else:  # the served architecture and size, without a trained checkpoint
         from transformers import AutoTokenizer
 
@@ -252,7 +253,10 @@ def main(argv: list[str] | None = None) -> None:
     words = BENCH_TEXT.split()
     texts = [" ".join((words * 2)[:n]) for n in (10, 20, 40, 80)]
     result = bench_explain(classifier, texts, args.repeats)
-    print(f"{result['method']}: {result['threads']} torch threads, {result['repeats']} runs per text")
+    print(
+        f"{result['method']} on the {classifier.backend} backend: {result['threads']} threads, "
+        f"{result['repeats']} runs per text"
+    )
     print(f"{'words':>6} {'tokens':>7} {'median ms':>10} {'max ms':>8} {'CPU ms':>8}")
     for r in result["texts"]:
         print(
