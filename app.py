@@ -30,7 +30,7 @@ from emotions.cutoffs import (
     score_rows,
 )
 from emotions.labels import VIEWS, emoji_for
-from emotions.serving import ServedModel, load_served_model
+from emotions.serving import ServedModel, limit_malloc_arenas, load_served_model
 
 logger = logging.getLogger("emotions.app")
 
@@ -620,6 +620,7 @@ def load_or_exit() -> ServedModel:
 
 if __name__ == "__main__":  # before the model loads, so its messages show
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    limit_malloc_arenas()  # memory stays flat under load (see its docstring)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own start-up requests
 SERVED = load_or_exit()
 demo = build_demo(SERVED)

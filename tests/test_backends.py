@@ -194,22 +194,3 @@ def _has_onnx() -> bool:
     except ImportError:
         return False
     return True
-
-
-def test_every_forward_pass_runs_on_the_one_model_thread(tiny_model_dir):
-    """Whoever calls (a server's worker threads), the runner always runs on the same thread."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    clf = EmotionClassifier.from_pretrained(tiny_model_dir)
-    seen, inner = set(), clf.runner
-
-    def runner(ids, mask):
-        seen.add(threading.get_ident())
-        return inner(ids, mask)
-
-    clf.runner = runner
-    with ThreadPoolExecutor(4) as pool:
-        probs = list(pool.map(clf.predict_proba, ["one", "two words", "three more words", "four"] * 3))
-    assert len(seen) == 1 and threading.get_ident() not in seen
-    assert all(p.shape == (1, len(clf.labels)) for p in probs)

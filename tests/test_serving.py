@@ -93,3 +93,12 @@ def test_predict_results(tiny_model_dir, thresholds):
     assert set(out[0]["scores"]) == set(LABELS) and out[1]["scores"] == {} and out[2]["truncated"]
     assert served.predict([], Settings()) == []
     assert set(served.predict(["hi"], Settings(), "ekman")[0]["scores"]) == set(VIEWS["ekman"])
+
+
+def test_malloc_arenas_are_capped_on_glibc():
+    """app.py caps glibc's arenas so the RSS stays flat under load; elsewhere it says it did not."""
+    import platform
+
+    from emotions.serving import limit_malloc_arenas
+
+    assert limit_malloc_arenas(8) is (platform.libc_ver()[0] == "glibc")
