@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -67,3 +68,13 @@ def goemotions_dir() -> Path:
 def write_json(path: Path, data) -> Path:
     path.write_text(json.dumps(data))
     return path
+
+
+@pytest.fixture
+def silent_endpoint():
+    """A Hub that accepts connections and never answers (some huggingface_hub calls never time out)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    # closing the socket resets the pending connections: the abandoned download thread ends

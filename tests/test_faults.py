@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import socket
 import time
 from pathlib import Path
 
@@ -104,16 +103,6 @@ def test_unreachable_hub_with_nothing_to_fall_back_to_stops_clearly(
     message = str(exc.value)
     assert message.startswith(f"Could not get model {REPO}@main from the Hub (")
     assert f"there is no bundled model at {nothing_bundled.model_dir} to fall back to" in message
-
-
-@pytest.fixture
-def silent_endpoint():
-    """A Hub that accepts connections and never answers (some huggingface_hub calls never time out)."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(16)
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    # closing the socket resets the pending connections: the abandoned download thread ends
 
 
 def test_a_hub_that_never_answers_falls_back_after_the_timeout(

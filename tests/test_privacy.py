@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.server
 import logging
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -210,20 +209,13 @@ def rejecting_hub():
     server.server_close()
 
 
-@pytest.fixture
-def silent_hub():
-    """Accepts connections, never answers."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(16)
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
-
-
 @pytest.mark.parametrize("hub", ["closed", "offline", "rejects", "silent"])
-def test_publish_failures_never_show_the_token(hub, rejecting_hub, silent_hub, monkeypatch, caplog, capfd):
+def test_publish_failures_never_show_the_token(
+    hub, rejecting_hub, silent_endpoint, monkeypatch, caplog, capfd
+):
     monkeypatch.setenv("HF_TOKEN", TOKEN)
     monkeypatch.setenv("EMOTIONS_HUB_TIMEOUT", "2")
-    endpoint = {"rejects": rejecting_hub, "silent": silent_hub}.get(hub, "http://127.0.0.1:9")
+    endpoint = {"rejects": rejecting_hub, "silent": silent_endpoint}.get(hub, "http://127.0.0.1:9")
     monkeypatch.setattr(hf_constants, "ENDPOINT", endpoint)
     monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", hub == "offline")
     with caplog.at_level(logging.DEBUG), pytest.raises((ConnectionError, ValueError)) as exc:
