@@ -338,7 +338,8 @@ def explain_words(served: ServedModel, text: str, emotion: str | None, view: str
 def footer_html(served: ServedModel) -> str:
     score = f"{served.macro_f1:.3f}" if served.macro_f1 is not None else "not reported"
     return (
-        f'<p id="footer">Model: <code>{render.escape(served.source)}</code> · '
+        f'<p id="footer">Model: <code>{render.escape(served.source)}</code> '
+        f"({render.escape(served.classifier.backend)}) · "
         f"{render.escape(served.metric_name)}: <b>{score}</b> · trained on GoEmotions (Reddit comments, "
         "English) · texts are not logged; uploads and results are deleted within the hour.</p>"
     )

@@ -25,6 +25,7 @@ import torch
 
 from . import benchtools as bt
 from .backends import BACKENDS, resolve_backend
+from .backends import app_backend as served_backend
 from .data import load_split
 from .inference import EmotionClassifier
 
@@ -39,7 +40,7 @@ class BenchConfig:
         default_factory=lambda: list(BACKENDS), metadata={"help": f"Any of {', '.join(BACKENDS)}."}
     )
     app_backend: str | None = field(
-        default=None, metadata={"help": "Backend the app runs for --app (default: $EMOTIONS_BACKEND or torch)."}
+        default=None, metadata={"help": "Backend the app runs for --app (default: the app's)."}
     )  # fmt: skip
     data_dir: str | None = field(default=None, metadata={"help": "GoEmotions TSV folder."})
     n_single: int = field(default=300, metadata={"help": "Texts timed one at a time (and over HTTP)."})
@@ -55,7 +56,7 @@ class BenchConfig:
         self.backends = [resolve_backend(b) for b in self.backends]
         if "torch" not in self.backends:
             self.backends.insert(0, "torch")  # the reference the others are compared with
-        self.app_backend = resolve_backend(self.app_backend)
+        self.app_backend = served_backend(self.app_backend)
         for name in ("n_single", "batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"--{name} must be at least 1, got {getattr(self, name)}.")

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from .backends import INT8_NAME
 from .inference import check_checkpoint
 from .thresholds import THRESHOLDS_FILE
 
@@ -28,6 +29,7 @@ MODEL_FILES = [
     "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
     "special_tokens_map.json", "vocab.txt", "README.md", f"thresholds/{THRESHOLDS_FILE}",
     "per_class.csv",  # the test report's per-class F1 and support (emotions.reliability)
+    f"onnx/*-{INT8_NAME}.onnx",  # the app's int8 backend, exported by publish: no export at start
 ]  # fmt: skip
 
 

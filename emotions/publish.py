@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
+from .backends import export_beside, onnx_available
 from .hub import LOCAL_MODEL_DIR, LOCAL_THRESHOLDS, PROJECT_ROOT, hub_timeout, within
 from .inference import check_checkpoint
 from .thresholds import THRESHOLDS_FILE, load_thresholds
@@ -145,6 +146,10 @@ def build_bundle(kind: str, config: PublishConfig) -> Bundle:
     for rel, src in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, folder / rel)
+    if kind == "model" and onnx_available():  # the app's int8 file, so the Space need not export
+        files.update({f"onnx/{p.name}": p for p in export_beside(folder, keep_fp32=False)})
+    elif kind == "model":
+        logger.warning("onnxruntime/onnx not installed: the model repo goes without its int8 ONNX file.")
     if kind == "space":
         from huggingface_hub import SpaceCard
 
@@ -177,6 +182,8 @@ def unchanged_on_hub(api, bundle: Bundle, repo_type: str) -> bool:
     if set(remote) != set(bundle.sizes):
         return False
     for rel, info in remote.items():
+        if rel.startswith("onnx/"):
+            continue  # named by the weights' hash and the recipe; exports are not byte-stable
         data = (bundle.folder / rel).read_bytes()
         if info.lfs is not None:
             same = hashlib.sha256(data).hexdigest() == info.lfs.sha256

@@ -8,6 +8,8 @@ Environment variables read by :func:`load_served_model`:
   used, with a warning.
 - ``EMOTIONS_MODEL_DIR`` / ``EMOTIONS_THRESHOLDS``: the local checkpoint folder and
   ``thresholds.json`` (defaults: the repo's ``model/`` and ``thresholds/thresholds.json``).
+- ``EMOTIONS_BACKEND``: ``torch``, ``onnx`` or ``onnx-int8`` (see :mod:`emotions.backends`);
+  default ``onnx-int8`` when ONNX Runtime is installed, else ``torch``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .backends import app_backend
 from .batch import check_rows, clip_text
 from .cutoffs import Calibration, Settings, score_rows, view_probs
 from .explain import Explanation, as_dict, explain
@@ -173,9 +176,12 @@ def check_labels(labels: list[str], config: Path) -> None:
 
 
 def serve_model(model_dir: str | Path, thresholds: str | Path, source: str | None = None) -> ServedModel:
-    """Load a checkpoint and its thresholds for serving (raises naming the bad file)."""
+    """Load a checkpoint and its thresholds for serving (raises naming the bad file), on
+    the app's backend (:func:`emotions.backends.app_backend`)."""
     model_dir, thresholds = Path(model_dir), Path(thresholds)
-    classifier = EmotionClassifier.from_pretrained(model_dir, thresholds=thresholds)
+    backend = app_backend()
+    classifier = EmotionClassifier.from_pretrained(model_dir, thresholds=thresholds, backend=backend)
+    logger.info("Inference backend: %s", backend)
     check_labels(classifier.labels, model_dir / "config.json")
     thresholds_file = thresholds / "thresholds.json" if thresholds.is_dir() else thresholds
     calibration = Calibration(classifier.thresholds, _rollups(thresholds_file), str(thresholds_file))

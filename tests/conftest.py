@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from emotions.labels import LABELS
 from emotions.modeling import MeanPoolBertConfig, MeanPoolBertForSequenceClassification
 from emotions.thresholds import save_thresholds
 
+# The app serves onnx-int8 when ONNX Runtime is installed; tests run the torch reference
+# unless they choose (test_backends.py, test_serving.py), so tiny-model labels are exact.
+os.environ.setdefault("EMOTIONS_BACKEND", "torch")
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared/data/goemotions/original"
 WORDS = (
     "[PAD] [UNK] [CLS] [SEP] [MASK] i you we it is so much thank thanks love hate happy sad "

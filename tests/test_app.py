@@ -77,6 +77,7 @@ def test_import_builds_the_page_with_the_footer(app):
     assert app.SERVED.macro_f1 == pytest.approx(0.523)
     footer = app.footer_html(app.SERVED)
     assert "0.523" in footer and "local: model/" in footer
+    assert f"({app.SERVED.classifier.backend})" in footer  # which inference path answers
     assert {"/predict", "/predict_batch"} <= {f"/{d.api_name}" for d in app.demo.fns.values()}
 
 

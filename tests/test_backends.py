@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import make_tiny_checkpoint
+from transformers import AutoConfig
 
 from emotions import backends
 from emotions.backends import BACKENDS, pad_batch, resolve_backend
@@ -138,6 +139,25 @@ def test_exports_shipped_beside_the_weights_are_used(tmp_path, monkeypatch):
     assert fp32.parent == int8.parent == folder / "onnx"
     monkeypatch.setattr(backends, "export_onnx", None)  # nothing may be exported now
     assert EmotionClassifier.from_pretrained(folder, backend="onnx-int8").runner.path == int8
+
+
+def test_int8_keeps_the_feed_forward_outputs_in_fp32(tmp_path):
+    """The int8 recipe: every weight MatMul quantised except each layer's FFN output."""
+    needs_onnx("onnx")
+    import onnx
+
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=4)
+    fp32, int8 = backends.export_beside(folder)
+    layers = AutoConfig.from_pretrained(folder).num_hidden_layers
+    kept = backends.int8_excluded(fp32)
+    assert len(kept) == layers and all("/attention/" not in name for name in kept)
+    nodes = {n.name: n.op_type for n in onnx.load(str(int8)).graph.node}
+    assert all(nodes[name] == "MatMul" for name in kept)  # still float
+    ops = list(nodes.values())
+    # quantised: Q, K, V, attention output and FFN input of each layer (+ the head where it
+    # exports as a MatMul); float: the kept ones and the two activation products per layer
+    assert ops.count("MatMulInteger") >= 5 * layers
+    assert ops.count("MatMul") == len(kept) + 2 * layers
 
 
 def test_onnx_backends_need_onnxruntime(monkeypatch, tiny_model_dir):

@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,9 @@ import yaml
 from conftest import make_tiny_checkpoint
 
 from emotions import publish as pub
-from emotions.hub import PROJECT_ROOT
+from emotions.backends import INT8_NAME, weights_key
+from emotions.hub import MODEL_FILES, PROJECT_ROOT
+from emotions.inference import EmotionClassifier
 from emotions.labels import LABELS
 from emotions.thresholds import save_thresholds
 
@@ -130,8 +133,16 @@ def test_space_bundle_holds_exactly_the_app(project, tmp_path):
 
 def test_model_bundle_holds_checkpoint_thresholds_and_card(project, tmp_path):
     bundle = pub.build_bundle("model", config(project, tmp_path))
-    assert set(bundle.sizes) == MODEL_BUNDLE
+    int8 = f"onnx/model-{weights_key(project / 'model')}-{INT8_NAME}.onnx"  # the app's backend
+    assert set(bundle.sizes) == MODEL_BUNDLE | {int8}
+    assert (
+        EmotionClassifier.from_pretrained(bundle.folder, backend="onnx-int8").runner.path
+        == bundle.folder / int8
+    )
+    assert [pat for pat in MODEL_FILES if fnmatch(int8, pat)]  # and the app downloads it
     for rel, size in bundle.sizes.items():
+        if rel == int8:
+            continue
         source = (
             project / "thresholds" / "thresholds.json"
             if rel.startswith("thresholds/")

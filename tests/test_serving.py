@@ -102,3 +102,23 @@ def test_malloc_arenas_are_capped_on_glibc():
     from emotions.serving import limit_malloc_arenas
 
     assert limit_malloc_arenas(8) is (platform.libc_ver()[0] == "glibc")
+
+
+def test_the_app_serves_int8_onnx_when_onnxruntime_is_installed(
+    tiny_model_dir, thresholds, monkeypatch, tmp_path
+):
+    """Default backend: onnx-int8 with ONNX Runtime, torch without; EMOTIONS_BACKEND wins."""
+    pytest.importorskip("onnxruntime")
+    from emotions import backends
+
+    monkeypatch.setenv("EMOTIONS_ONNX_CACHE", str(tmp_path / "onnx"))
+    monkeypatch.delenv("EMOTIONS_BACKEND", raising=False)  # conftest pins torch for other tests
+    served = serve_model(tiny_model_dir, thresholds)
+    assert served.classifier.backend == backends.APP_BACKEND == "onnx-int8"
+    out = served.predict(["thank you so much"], Settings())[0]  # answers through the int8 file
+    assert set(out["scores"]) == set(LABELS) and all(0 <= p <= 1 for p in out["scores"].values())
+    monkeypatch.setenv("EMOTIONS_BACKEND", "onnx")
+    assert serve_model(tiny_model_dir, thresholds).classifier.backend == "onnx"
+    monkeypatch.delenv("EMOTIONS_BACKEND")
+    monkeypatch.setattr(backends, "onnx_available", lambda: False)
+    assert serve_model(tiny_model_dir, thresholds).classifier.backend == "torch"
