@@ -221,7 +221,18 @@ def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], to
         return TorchRunner(load_model())
     if not onnx_available():
         raise ValueError(f"Backend {backend!r} needs onnxruntime and onnx: pip install -r requirements.txt")
-    return OnnxRunner(onnx_file(model_dir, backend == "onnx-int8", load_model))
+    path = onnx_file(model_dir, backend == "onnx-int8", load_model)
+    try:
+        return OnnxRunner(path)
+    except Exception as err:  # ONNX Runtime's errors (InvalidProtobuf, Fail) are RuntimeErrors
+        if path.parent != cache_dir():
+            raise ValueError(
+                f"{path} does not load in ONNX Runtime ({err}). Delete it to export the checkpoint "
+                "afresh, or set EMOTIONS_BACKEND=torch."
+            ) from err
+        logger.warning("Cached ONNX file %s does not load (%s); exporting it again.", path, err)
+        path.unlink()
+        return OnnxRunner(onnx_file(model_dir, backend == "onnx-int8", load_model))
 
 
 def export_beside(model_dir: str | Path, keep_fp32: bool = True) -> list[Path]:

@@ -214,3 +214,21 @@ def _has_onnx() -> bool:
     except ImportError:
         return False
     return True
+
+
+def test_a_corrupt_onnx_file_is_exported_again_or_named(tmp_path, monkeypatch, caplog):
+    """A truncated cached export is replaced; a broken shipped one is a clear error."""
+    needs_onnx("onnx")
+    monkeypatch.setenv(backends.CACHE_ENV, str(tmp_path / "cache"))
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=5)
+    cached = EmotionClassifier.from_pretrained(folder, backend="onnx-int8").runner.path
+    cached.write_bytes(cached.read_bytes()[:1000])  # an interrupted copy, say
+    with caplog.at_level("WARNING", logger="emotions.backends"):
+        again = EmotionClassifier.from_pretrained(folder, backend="onnx-int8")
+    assert again.runner.path == cached and "does not load" in caplog.text
+    assert again.predict_proba(SAMPLE).shape == (len(SAMPLE), 28)
+    shipped = folder / "onnx" / cached.name
+    shipped.parent.mkdir()
+    shipped.write_bytes(b"not a model")
+    with pytest.raises(ValueError, match=r"does not load in ONNX Runtime .*EMOTIONS_BACKEND=torch"):
+        EmotionClassifier.from_pretrained(folder, backend="onnx-int8")
