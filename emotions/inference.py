@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
-from . import modeling  # noqa: F401  (registers the mean-pooling head)
+from . import configuration  # noqa: F401  (the head's config; its model: load_torch_model)
 from .backends import TorchRunner, make_runner, pad_batch, resolve_backend
 from .thresholds import load_thresholds
 
@@ -95,6 +95,8 @@ def check_safetensors(path: Path) -> None:
 
 def load_torch_model(path: Path):
     """The checkpoint's torch model in fp32; a bad file raises ``ValueError`` naming it."""
+    from . import modeling  # noqa: F401  (registers the head; ~2 s, so only when needed)
+
     # safetensors/tokenizers/transformers raise many types for a bad file: name the file
     try:
         model, info = AutoModelForSequenceClassification.from_pretrained(

@@ -3,28 +3,21 @@
 all-MiniLM-L6-v2 was trained with mean pooling, so its [CLS] vector starts out
 meaningless: the stock CLS-pooled ``BertForSequenceClassification`` learns slowly from
 it (see the README's head comparison). This class is the stock one with the pooling
-swapped. Importing ``emotions`` registers it with the Auto classes, so
-``AutoModelForSequenceClassification.from_pretrained("model/")`` works as usual.
+swapped. Importing ``emotions.modeling`` registers it with the Auto classes, so
+``AutoModelForSequenceClassification.from_pretrained("model/")`` works as usual
+(``EmotionClassifier.from_pretrained`` imports it when it loads the torch model).
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-from transformers import (
-    AutoConfig,
-    AutoModelForSequenceClassification,
-    BertConfig,
-    BertModel,
-    BertPreTrainedModel,
-)
+from transformers import AutoModelForSequenceClassification, BertModel, BertPreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
+from .configuration import MeanPoolBertConfig
 
-class MeanPoolBertConfig(BertConfig):
-    """``BertConfig`` under its own ``model_type`` so the Auto classes find our head."""
-
-    model_type = "bert_mean_pool"
+__all__ = ["MeanPoolBertConfig", "MeanPoolBertForSequenceClassification"]
 
 
 class MeanPoolBertForSequenceClassification(BertPreTrainedModel):
@@ -61,7 +54,6 @@ class MeanPoolBertForSequenceClassification(BertPreTrainedModel):
         return SequenceClassifierOutput(loss=loss, logits=logits)
 
 
-AutoConfig.register(MeanPoolBertConfig.model_type, MeanPoolBertConfig, exist_ok=True)
 AutoModelForSequenceClassification.register(
     MeanPoolBertConfig, MeanPoolBertForSequenceClassification, exist_ok=True
 )

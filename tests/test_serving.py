@@ -122,3 +122,25 @@ def test_the_app_serves_int8_onnx_when_onnxruntime_is_installed(
     monkeypatch.delenv("EMOTIONS_BACKEND")
     monkeypatch.setattr(backends, "onnx_available", lambda: False)
     assert serve_model(tiny_model_dir, thresholds).classifier.backend == "torch"
+
+
+def test_the_app_on_onnx_starts_without_the_torch_model_code():
+    """Start-up time: on an ONNX backend nothing imports transformers' BERT modelling (~2 s)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, emotions.serving, emotions.inference; "
+        "print('transformers.models.bert.modeling_bert' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+    from transformers import AutoModelForSequenceClassification
+
+    from emotions.configuration import MeanPoolBertConfig
+    from emotions.modeling import MeanPoolBertForSequenceClassification  # and the torch path still has it
+
+    assert (
+        AutoModelForSequenceClassification._model_mapping[MeanPoolBertConfig]
+        is MeanPoolBertForSequenceClassification
+    )
