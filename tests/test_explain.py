@@ -198,14 +198,20 @@ def test_bench_explain_reports_latency(classifier):
         bench_explain(classifier, [])
 
 
-@pytest.fixture(scope="module")
-def committed() -> EmotionClassifier:
-    """The model committed to ``model/``: required under CI, skipped locally until it lands."""
+@pytest.fixture(scope="module", params=["torch", "onnx-int8"])
+def committed(request, tmp_path_factory) -> EmotionClassifier:
+    """The model committed to ``model/``, on the reference backend and on the app's:
+    required under CI, skipped locally until it lands."""
     if not (COMMITTED / "config.json").is_file():
         reason = f"no committed model in {COMMITTED}"
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; CI must check the explanations on the real model.")
         pytest.skip(reason)
+    if request.param != "torch":
+        pytest.importorskip("onnxruntime")
+        with pytest.MonkeyPatch.context() as patch:  # export into a temp folder, not ~/.cache
+            patch.setenv("EMOTIONS_ONNX_CACHE", str(tmp_path_factory.mktemp("onnx")))
+            return EmotionClassifier.from_pretrained(COMMITTED, backend=request.param)
     return EmotionClassifier.from_pretrained(COMMITTED)
 
 
