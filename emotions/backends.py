@@ -6,39 +6,31 @@ to logits (``float32 [batch, labels]``). Backends:
 - ``torch``: the checkpoint as loaded, fp32 (the reference; the default).
 - ``onnx``: the same model exported to ONNX, run by ONNX Runtime (fp32).
 - ``onnx-int8``: that export with its weights dynamically quantised to int8, except the
-  feed-forward output projections, which stay fp32 (see ``quantize_onnx``).
+  feed-forward output projections, which stay fp32 (see :func:`emotions.onnxfiles.quantize_onnx`).
 
 Pick one with ``EmotionClassifier.from_pretrained(..., backend=...)`` or the environment
 variable ``EMOTIONS_BACKEND``. The ONNX backends need ``onnxruntime`` and ``onnx``
-(requirements.txt). Their exported files are cached under ``$EMOTIONS_ONNX_CACHE``
-(default ``~/.cache/emotions/onnx``) named by a hash of the weights, so a retrained
-checkpoint is exported afresh; files in the checkpoint's ``onnx/`` folder under the same
-names are used first: ``python -m emotions.backends MODEL_DIR`` writes them there, to ship
-with the weights and skip the export (seconds) at start-up.
+(requirements.txt); :mod:`emotions.onnxfiles` exports, quantises and caches their files.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from . import onnxfiles
+
 logger = logging.getLogger(__name__)
 BACKENDS = ("torch", "onnx", "onnx-int8")
 BACKEND_ENV = "EMOTIONS_BACKEND"
-CACHE_ENV = "EMOTIONS_ONNX_CACHE"
-OPSET = 17
 # The app's default: int8 ONNX answers 3-4x faster than torch, with test macro-F1 within
 # 0.001 of it (README, Speed). torch stays the reference, and the fallback without onnxruntime.
 APP_BACKEND = "onnx-int8"
-INT8_NAME = "int8v2"  # in the int8 file's name: change it when quantize_onnx's recipe changes
-FFN_OUT = re.compile(r"/layer\.\d+/output/dense/MatMul$")  # not .../attention/output/dense
 
 
 def resolve_backend(name: str | None = None, default: str = "torch") -> str:
@@ -102,118 +94,6 @@ class OnnxRunner:
         return self.session.run(["logits"], feeds)[0]
 
 
-class _Logits(torch.nn.Module):
-    """The classifier as ``(input_ids, attention_mask) -> logits`` for the exporter."""
-
-    def __init__(self, model: torch.nn.Module):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
-
-
-def export_onnx(model: torch.nn.Module, path: str | Path) -> Path:
-    """Export ``model`` (fp32, eval) to ONNX with dynamic batch and sequence axes."""
-    import warnings
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Two rows of different lengths: the traced graph keeps the padding mask.
-    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
-    ids = torch.tensor([[2, 5, 6, 3], [2, 5, 3, 0]]) % model.config.vocab_size * mask
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    # eval() on the wrapper too: the exporter puts the module back in its previous mode,
-    # and a fresh nn.Module is in training mode (dropout on) for every later torch call.
-    wrapper = _Logits(model.float()).eval()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tracer chatter about shapes it treats as constants
-        torch.onnx.export(
-            wrapper,
-            (ids, mask),
-            str(tmp),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["logits"],
-            dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}},
-            opset_version=OPSET,
-            dynamo=False,  # the TorchScript exporter: no onnxscript needed, handles this model
-        )
-    model.eval()
-    tmp.replace(path)  # atomic: a half-written file is never picked up
-    return path
-
-
-def int8_excluded(model_path: str | Path) -> list[str]:
-    """The MatMuls ``quantize_onnx`` keeps in fp32: each layer's feed-forward output projection.
-
-    Their input is the GELU output, whose few large values leave most others a handful of
-    int8 steps when the whole tensor shares one scale. Measured on the shipped model (dev
-    split decides, test reported): quantising every MatMul moved dev macro-F1 by -0.001 and
-    test by -0.006, with the same labels on 92% / 90% of texts; keeping these six in fp32
-    moved them by +0.004 / -0.001, with 94% / 93% the same. Per-tensor weights, 7-bit
-    ("reduce_range") and uint8 weights were no better.
-    """
-    import onnx
-
-    graph = onnx.load(str(model_path), load_external_data=False).graph
-    return [n.name for n in graph.node if n.op_type == "MatMul" and FFN_OUT.search(n.name)]
-
-
-def quantize_onnx(src: str | Path, dst: str | Path) -> Path:
-    """Dynamic int8 quantisation of an fp32 ONNX file's weights (activations are quantised
-    per call), all MatMuls except those of :func:`int8_excluded`."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    dst = Path(dst)
-    tmp = dst.with_suffix(f".{os.getpid()}.tmp")
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(max(level, logging.ERROR))  # the quantiser logs every node (and advice) on root
-    try:
-        quantize_dynamic(
-            str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
-            nodes_to_exclude=int8_excluded(src),
-        )  # fmt: skip
-    finally:
-        root.setLevel(level)
-    tmp.replace(dst)
-    return dst
-
-
-def weights_key(model_dir: str | Path) -> str:
-    """Short hash of the checkpoint's weights and config: names its exported files."""
-    digest = hashlib.sha256()
-    for name in ("config.json", "model.safetensors"):
-        with open(Path(model_dir) / name, "rb") as f:
-            while chunk := f.read(1 << 22):
-                digest.update(chunk)
-    return digest.hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "emotions" / "onnx")
-
-
-def onnx_file(model_dir: str | Path, quantized: bool, load_model: Callable[[], torch.nn.Module]) -> Path:
-    """The ONNX file for this checkpoint: shipped, cached, or exported (and cached) now.
-
-    ``load_model`` gives the torch model; it is called only when an export is needed.
-    """
-    key = weights_key(model_dir)
-    name = f"model-{key}{'-' + INT8_NAME if quantized else ''}.onnx"
-    for folder in (Path(model_dir) / "onnx", cache_dir()):
-        if (folder / name).is_file():
-            return folder / name
-    fp32 = cache_dir() / f"model-{key}.onnx"
-    if not fp32.is_file():
-        logger.info("Exporting %s to ONNX (once per checkpoint): %s", model_dir, fp32)
-        export_onnx(load_model(), fp32)
-    if not quantized:
-        return fp32
-    logger.info("Quantising the ONNX export to int8: %s", cache_dir() / name)
-    return quantize_onnx(fp32, cache_dir() / name)
-
-
 def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], torch.nn.Module]):
     """A runner for ``backend`` on the checkpoint in ``model_dir``. ``load_model`` gives its
     torch model; the ONNX backends call it only to export (not when the file exists)."""
@@ -221,40 +101,15 @@ def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], to
         return TorchRunner(load_model())
     if not onnx_available():
         raise ValueError(f"Backend {backend!r} needs onnxruntime and onnx: pip install -r requirements.txt")
-    path = onnx_file(model_dir, backend == "onnx-int8", load_model)
+    path = onnxfiles.onnx_file(model_dir, backend == "onnx-int8", load_model)
     try:
         return OnnxRunner(path)
     except Exception as err:  # ONNX Runtime's errors (InvalidProtobuf, Fail) are RuntimeErrors
-        if path.parent != cache_dir():
+        if path.parent != onnxfiles.cache_dir():
             raise ValueError(
                 f"{path} does not load in ONNX Runtime ({err}). Delete it to export the checkpoint "
                 "afresh, or set EMOTIONS_BACKEND=torch."
             ) from err
         logger.warning("Cached ONNX file %s does not load (%s); exporting it again.", path, err)
         path.unlink()
-        return OnnxRunner(onnx_file(model_dir, backend == "onnx-int8", load_model))
-
-
-def export_beside(model_dir: str | Path, keep_fp32: bool = True) -> list[Path]:
-    """Write the ONNX files (both, or only int8) into ``MODEL_DIR/onnx/``, where loading looks first."""
-    from transformers import AutoModelForSequenceClassification
-
-    from . import modeling  # noqa: F401  (registers the mean-pooling head)
-
-    model_dir = Path(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
-    key = weights_key(model_dir)
-    fp32 = export_onnx(model, model_dir / "onnx" / f"model-{key}.onnx")
-    int8 = quantize_onnx(fp32, model_dir / "onnx" / f"model-{key}-{INT8_NAME}.onnx")
-    if keep_fp32:
-        return [fp32, int8]
-    fp32.unlink()
-    return [int8]
-
-
-if __name__ == "__main__":  # python -m emotions.backends MODEL_DIR: ship the exports with it
-    import sys
-
-    logging.basicConfig(level=logging.INFO)
-    for written in export_beside(sys.argv[1] if len(sys.argv) > 1 else "model"):
-        logger.info("Wrote %s (%.1f MB)", written, written.stat().st_size / 1e6)
+        return OnnxRunner(onnxfiles.onnx_file(model_dir, backend == "onnx-int8", load_model))

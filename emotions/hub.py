@@ -11,8 +11,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .backends import INT8_NAME
 from .inference import check_checkpoint
+from .onnxfiles import INT8_NAME
 from .thresholds import THRESHOLDS_FILE
 
 logger = logging.getLogger(__name__)

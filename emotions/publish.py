@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-from .backends import export_beside, onnx_available
+from .backends import onnx_available
 from .hub import LOCAL_MODEL_DIR, LOCAL_THRESHOLDS, PROJECT_ROOT, hub_timeout, within
 from .inference import check_checkpoint
+from .onnxfiles import export_beside
 from .thresholds import THRESHOLDS_FILE, load_thresholds
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ import torch
 from conftest import make_tiny_checkpoint
 from transformers import AutoConfig
 
-from emotions import backends
+from emotions import backends, onnxfiles
 from emotions.backends import BACKENDS, pad_batch, resolve_backend
 from emotions.inference import EmotionClassifier
 
@@ -40,7 +40,7 @@ SAMPLE = [
 
 @pytest.fixture(autouse=True)
 def onnx_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv(backends.CACHE_ENV, str(tmp_path_factory.getbasetemp() / "onnx-cache"))
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path_factory.getbasetemp() / "onnx-cache"))
     monkeypatch.delenv(backends.BACKEND_ENV, raising=False)
 
 
@@ -109,7 +109,7 @@ def test_pad_batch():
 
 def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
     needs_onnx("onnx")
-    monkeypatch.setenv(backends.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path / "cache"))
     first = make_tiny_checkpoint(tmp_path / "a", seed=1)
     clf = EmotionClassifier.from_pretrained(first, backend="onnx")
     path = clf.runner.path
@@ -118,7 +118,7 @@ def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
     torch_clf = EmotionClassifier(clf.model, clf.tokenizer)
     np.testing.assert_allclose(torch_clf.predict_proba(SAMPLE), clf.predict_proba(SAMPLE), atol=1e-4)
     exports = []
-    monkeypatch.setattr(backends, "export_onnx", lambda *a: exports.append(a))
+    monkeypatch.setattr(onnxfiles, "export_onnx", lambda *a: exports.append(a))
     again = EmotionClassifier.from_pretrained(first, backend="onnx")
     assert again.runner.path == path and exports == []  # the second load reuses the file
     assert again._model is None  # ...and leaves the torch weights on disk until asked for
@@ -129,15 +129,15 @@ def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
     shipped.write_bytes(path.read_bytes())
     assert EmotionClassifier.from_pretrained(first, backend="onnx").runner.path == shipped
     second = make_tiny_checkpoint(tmp_path / "b", seed=2)  # other weights: another file
-    assert backends.weights_key(second) != backends.weights_key(first)
+    assert onnxfiles.weights_key(second) != onnxfiles.weights_key(first)
 
 
 def test_exports_shipped_beside_the_weights_are_used(tmp_path, monkeypatch):
     needs_onnx("onnx")
     folder = make_tiny_checkpoint(tmp_path / "model", seed=3)
-    fp32, int8 = backends.export_beside(folder)
+    fp32, int8 = onnxfiles.export_beside(folder)
     assert fp32.parent == int8.parent == folder / "onnx"
-    monkeypatch.setattr(backends, "export_onnx", None)  # nothing may be exported now
+    monkeypatch.setattr(onnxfiles, "export_onnx", None)  # nothing may be exported now
     assert EmotionClassifier.from_pretrained(folder, backend="onnx-int8").runner.path == int8
 
 
@@ -147,9 +147,9 @@ def test_int8_keeps_the_feed_forward_outputs_in_fp32(tmp_path):
     import onnx
 
     folder = make_tiny_checkpoint(tmp_path / "model", seed=4)
-    fp32, int8 = backends.export_beside(folder)
+    fp32, int8 = onnxfiles.export_beside(folder)
     layers = AutoConfig.from_pretrained(folder).num_hidden_layers
-    kept = backends.int8_excluded(fp32)
+    kept = onnxfiles.int8_excluded(fp32)
     assert len(kept) == layers and all("/attention/" not in name for name in kept)
     nodes = {n.name: n.op_type for n in onnx.load(str(int8)).graph.node}
     assert all(nodes[name] == "MatMul" for name in kept)  # still float
@@ -219,7 +219,7 @@ def _has_onnx() -> bool:
 def test_a_corrupt_onnx_file_is_exported_again_or_named(tmp_path, monkeypatch, caplog):
     """A truncated cached export is replaced; a broken shipped one is a clear error."""
     needs_onnx("onnx")
-    monkeypatch.setenv(backends.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path / "cache"))
     folder = make_tiny_checkpoint(tmp_path / "model", seed=5)
     cached = EmotionClassifier.from_pretrained(folder, backend="onnx-int8").runner.path
     cached.write_bytes(cached.read_bytes()[:1000])  # an interrupted copy, say
@@ -232,3 +232,15 @@ def test_a_corrupt_onnx_file_is_exported_again_or_named(tmp_path, monkeypatch, c
     shipped.write_bytes(b"not a model")
     with pytest.raises(ValueError, match=r"does not load in ONNX Runtime .*EMOTIONS_BACKEND=torch"):
         EmotionClassifier.from_pretrained(folder, backend="onnx-int8")
+
+
+def test_onnxfiles_command_writes_the_int8_file_beside_the_weights(tmp_path):
+    needs_onnx("onnx")
+    import subprocess
+    import sys
+
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=6)
+    cmd = [sys.executable, "-m", "emotions.onnxfiles", str(folder), "--int8-only"]
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    key = onnxfiles.weights_key(folder)
+    assert sorted(p.name for p in (folder / "onnx").iterdir()) == [f"model-{key}-{onnxfiles.INT8_NAME}.onnx"]

@@ -18,10 +18,10 @@ import yaml
 from conftest import make_tiny_checkpoint
 
 from emotions import publish as pub
-from emotions.backends import INT8_NAME, weights_key
 from emotions.hub import MODEL_FILES, PROJECT_ROOT
 from emotions.inference import EmotionClassifier
 from emotions.labels import LABELS
+from emotions.onnxfiles import INT8_NAME, weights_key
 from emotions.thresholds import save_thresholds
 
 WRITES = ("create_repo", "upload_folder", "add_space_variable", "create_commit", "delete_file", "upload_file")
