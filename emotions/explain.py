@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .backends import pad_batch
 from .cutoffs import view_probs
 from .inference import MAX_LENGTH, MAX_TEXT_CHARS, EmotionClassifier
 
@@ -133,15 +134,10 @@ def _drop(ids: list[int], positions: set[int]) -> list[int]:
 
 
 def _probs(classifier: EmotionClassifier, sequences: list[list[int]], batch_size: int) -> np.ndarray:
-    pad = classifier.tokenizer.pad_token_id or 0
     out = []
     for start in range(0, len(sequences), batch_size):
-        rows = sequences[start : start + batch_size]
-        ids = np.full((len(rows), max(map(len, rows))), pad, dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for i, row in enumerate(rows):
-            ids[i, : len(row)], mask[i, : len(row)] = row, 1
-        out.append(torch.sigmoid(torch.from_numpy(classifier.forward(ids, mask))).numpy())
+        logits = classifier.forward(*pad_batch(sequences[start : start + batch_size], classifier.pad_id))
+        out.append(torch.sigmoid(torch.from_numpy(logits)).numpy())
     return np.concatenate(out)
 
 

@@ -115,6 +115,11 @@ def weights_key(model_dir: str | Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def file_name(key: str, quantized: bool) -> str:
+    """``model-<weights key>.onnx``, or ``model-<weights key>-<INT8_NAME>.onnx`` for int8."""
+    return f"model-{key}{'-' + INT8_NAME if quantized else ''}.onnx"
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "emotions" / "onnx")
 
@@ -125,11 +130,11 @@ def onnx_file(model_dir: str | Path, quantized: bool, load_model: Callable[[], t
     ``load_model`` gives the torch model; it is called only when an export is needed.
     """
     key = weights_key(model_dir)
-    name = f"model-{key}{'-' + INT8_NAME if quantized else ''}.onnx"
+    name = file_name(key, quantized)
     for folder in (Path(model_dir) / "onnx", cache_dir()):
         if (folder / name).is_file():
             return folder / name
-    fp32 = cache_dir() / f"model-{key}.onnx"
+    fp32 = cache_dir() / file_name(key, quantized=False)
     if not fp32.is_file():
         logger.info("Exporting %s to ONNX (once per checkpoint): %s", model_dir, fp32)
         export_onnx(load_model(), fp32)
@@ -141,15 +146,12 @@ def onnx_file(model_dir: str | Path, quantized: bool, load_model: Callable[[], t
 
 def export_beside(model_dir: str | Path, keep_fp32: bool = True) -> list[Path]:
     """Write the ONNX files (both, or only int8) into ``MODEL_DIR/onnx/``, where loading looks first."""
-    from transformers import AutoModelForSequenceClassification
-
-    from . import modeling  # noqa: F401  (registers the mean-pooling head)
+    from .inference import load_torch_model  # here: inference imports this module
 
     model_dir = Path(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
     key = weights_key(model_dir)
-    fp32 = export_onnx(model, model_dir / "onnx" / f"model-{key}.onnx")
-    int8 = quantize_onnx(fp32, model_dir / "onnx" / f"model-{key}-{INT8_NAME}.onnx")
+    fp32 = export_onnx(load_torch_model(model_dir), model_dir / "onnx" / file_name(key, quantized=False))
+    int8 = quantize_onnx(fp32, model_dir / "onnx" / file_name(key, quantized=True))
     if keep_fp32:
         return [fp32, int8]
     fp32.unlink()
