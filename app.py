@@ -20,7 +20,7 @@ import numpy as np
 from gradio.utils import get_upload_folder
 from starlette.middleware import Middleware
 
-from emotions import batch, explain, render
+from emotions import batch, explain, render, sessions
 from emotions.bodylimit import BodyLimit
 from emotions.cutoffs import (
     SENSITIVITY_RANGE,
@@ -583,6 +583,9 @@ def build_demo(served: ServedModel) -> gr.Blocks:
     # ... and it rebuilds their summary (a pandas DataFrame of all of them) after every event:
     # about 3 ms of each /predict on 2 cores (profiled). Once per 1,000 events is enough.
     demo._queue.ANAYLTICS_CACHE_FREQUENCY = max(demo._queue.ANAYLTICS_CACHE_FREQUENCY, 1000)
+    # Each plain-HTTP call's fresh session rendered all 64 components' configs, for deep links
+    # this page does not offer: about 6 ms of a /predict. Built on demand instead.
+    sessions.defer_session_configs()
     return demo
 
 
@@ -599,8 +602,9 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         # or a Hub bucket: off, like flagging. Nothing a visitor types is kept.
         "run_history": False,
         # Every API call without a session (curl, plain HTTP) gets a session of its own, and
-        # Gradio keeps the last 10,000 sessions' copies of the page config: about 93 KB each
-        # here, so up to 0.9 GB. 1,000 sessions bound that to about 90 MB; a visitor's state
+        # Gradio keeps the last 10,000 sessions. Each held a copy of the page config (93 KB
+        # here, so up to 0.9 GB) until emotions.sessions deferred it (about 4 KB a session
+        # now, plus what its events touch). 1,000 sessions bound the rest; a visitor's state
         # (results, overrides) is dropped only after 1,000 newer sessions.
         "state_session_capacity": SESSION_CAPACITY,
         "app_kwargs": {"middleware": [Middleware(BodyLimit)]},  # 413 for huge bodies, before parsing
