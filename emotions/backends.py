@@ -5,8 +5,9 @@ to logits (``float32 [batch, labels]``). Backends:
 
 - ``torch``: the checkpoint as loaded, fp32 (the reference; the default).
 - ``onnx``: the same model exported to ONNX, run by ONNX Runtime (fp32).
-- ``onnx-int8``: that export with its weights dynamically quantised to int8, except the
-  feed-forward output projections, which stay fp32 (see :func:`emotions.onnxfiles.quantize_onnx`).
+- ``onnx-int8``: an export with each layer's attention fused into one op, its weights
+  dynamically quantised to int8 except the feed-forward output projections, which stay fp32
+  (see :func:`emotions.onnxfiles.fuse_attention` and :func:`emotions.onnxfiles.quantize_onnx`).
 
 Pick one with ``EmotionClassifier.from_pretrained(..., backend=...)`` or the environment
 variable ``EMOTIONS_BACKEND``. The ONNX backends need ``onnxruntime`` and ``onnx``
@@ -28,8 +29,8 @@ from . import onnxfiles
 logger = logging.getLogger(__name__)
 BACKENDS = ("torch", "onnx", "onnx-int8")
 BACKEND_ENV = "EMOTIONS_BACKEND"
-# The app's default: int8 ONNX answers 3-4x faster than torch, with test macro-F1 within
-# 0.001 of it (README, Benchmarks). torch stays the reference, and the fallback without onnxruntime.
+# The app's default: int8 ONNX answers about 3x faster than torch, with test macro-F1 within
+# 0.003 of it and dev's 0.004 above (README, Benchmarks). torch stays the reference, and the fallback without onnxruntime.
 APP_BACKEND = "onnx-int8"
 
 

@@ -1,7 +1,8 @@
 """The ONNX files behind the ``onnx`` and ``onnx-int8`` backends: export, quantise, cache, ship.
 
-The checkpoint is exported to ONNX (fp32, dynamic batch and sequence axes), and that file
-is quantised to int8 (see :func:`quantize_onnx`). Files are named by a hash of the weights
+The checkpoint is exported to ONNX (fp32, dynamic batch and sequence axes). The int8 file
+comes from a second export whose attention ONNX Runtime fuses into one op per layer, then
+quantised to int8 (see :func:`fuse_attention` and :func:`quantize_onnx`). Files are named by a hash of the weights
 and config (:func:`weights_key`), so a retrained checkpoint is exported afresh. They are
 looked for first in the checkpoint's ``onnx/`` folder (``python -m emotions.onnxfiles
 MODEL_DIR`` writes them there, and ``publish`` ships the int8 one in the model repo), then
@@ -23,7 +24,7 @@ import torch
 logger = logging.getLogger(__name__)
 CACHE_ENV = "EMOTIONS_ONNX_CACHE"
 OPSET = 17
-INT8_NAME = "int8v2"  # in the int8 file's name: change it when quantize_onnx's recipe changes
+INT8_NAME = "int8v3"  # in the int8 file's name: change it when the int8 recipe changes
 FFN_OUT = re.compile(r"/layer\.\d+/output/dense/MatMul$")  # not .../attention/output/dense
 
 
@@ -38,10 +39,18 @@ class _Logits(torch.nn.Module):
         return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
 
 
-def export_onnx(model: torch.nn.Module, path: str | Path) -> Path:
-    """Export ``model`` (fp32, eval) to ONNX with dynamic batch and sequence axes."""
+def export_onnx(model: torch.nn.Module, path: str | Path, fused: bool = False) -> Path:
+    """Export ``model`` (fp32, eval) to ONNX with dynamic batch and sequence axes; ``fused``:
+    with its attention as one ONNX Runtime op per layer (see :func:`fuse_attention`)."""
     import warnings
 
+    if fused:  # the fusion knows the graph of transformers' eager attention, not of SDPA's
+        previous = model.config._attn_implementation
+        model.set_attn_implementation("eager")
+        try:
+            return fuse_attention(export_onnx(model, path), model.config)
+        finally:
+            model.set_attn_implementation(previous)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Two rows of different lengths: the traced graph keeps the padding mask.
@@ -68,6 +77,31 @@ def export_onnx(model: torch.nn.Module, path: str | Path) -> Path:
     return path
 
 
+def fuse_attention(path: Path, config) -> Path:
+    """Fuse each layer's attention (Q, K, V projections, scores, softmax, mix) into one ONNX
+    Runtime ``Attention`` op, in place; quantised, it becomes ``QAttention``, whose one int8
+    GEMM for Q, K and V quantises the input once instead of three times.
+
+    Only this fusion: measured on the shipped model (int8, quiet, same session), single-text
+    p50 3.83 -> 3.42 ms and batch +3-5%, dev macro-F1 the same (0.5390 against 0.5388), test
+    0.5385 against 0.5404 (fp32 0.5414). With ONNX Runtime's other BERT fusions too (skip
+    layer norm, bias GELU, embedding layer norm), batch was 5% slower than unfused.
+    """
+    from onnxruntime.transformers.fusion_options import FusionOptions
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    options = FusionOptions("bert")
+    for name in ("skip_layer_norm", "bias_skip_layer_norm", "bias_gelu", "embed_layer_norm"):
+        setattr(options, f"enable_{name}", False)
+    heads, width = config.num_attention_heads, config.hidden_size
+    model = optimize_model(str(path), "bert", heads, width, optimization_options=options, opt_level=0)
+    fused = model.get_fused_operator_statistics().get("Attention", 0)
+    if fused != config.num_hidden_layers:  # still correct, only slower
+        logger.warning("Fused %d of %d attention layers in %s.", fused, config.num_hidden_layers, path)
+    model.save_model_to_file(str(path))
+    return path
+
+
 def int8_excluded(model_path: str | Path) -> list[str]:
     """The MatMuls ``quantize_onnx`` keeps in fp32: each layer's feed-forward output projection.
 
@@ -87,6 +121,7 @@ def int8_excluded(model_path: str | Path) -> list[str]:
 def quantize_onnx(src: str | Path, dst: str | Path) -> Path:
     """Dynamic int8 quantisation of an fp32 ONNX file's weights (activations are quantised
     per call), all MatMuls except those of :func:`int8_excluded`."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     dst = Path(dst)
@@ -98,6 +133,7 @@ def quantize_onnx(src: str | Path, dst: str | Path) -> Path:
         quantize_dynamic(
             str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
             nodes_to_exclude=int8_excluded(src),
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # types of fused ops' outputs
         )  # fmt: skip
     finally:
         root.setLevel(level)
@@ -134,14 +170,19 @@ def onnx_file(model_dir: str | Path, quantized: bool, load_model: Callable[[], t
     for folder in (Path(model_dir) / "onnx", cache_dir()):
         if (folder / name).is_file():
             return folder / name
-    fp32 = cache_dir() / file_name(key, quantized=False)
-    if not fp32.is_file():
-        logger.info("Exporting %s to ONNX (once per checkpoint): %s", model_dir, fp32)
-        export_onnx(load_model(), fp32)
+    logger.info("Exporting %s to ONNX (once per checkpoint): %s", model_dir, cache_dir() / name)
     if not quantized:
-        return fp32
-    logger.info("Quantising the ONNX export to int8: %s", cache_dir() / name)
-    return quantize_onnx(fp32, cache_dir() / name)
+        return export_onnx(load_model(), cache_dir() / name)
+    return _int8(load_model(), cache_dir() / name)
+
+
+def _int8(model: torch.nn.Module, path: Path) -> Path:
+    """The int8 file: a fused export (a temporary file), quantised."""
+    fused = export_onnx(model, path.with_suffix(f".fused.{os.getpid()}.tmp"), fused=True)
+    try:
+        return quantize_onnx(fused, path)
+    finally:
+        fused.unlink(missing_ok=True)
 
 
 def export_beside(model_dir: str | Path, keep_fp32: bool = True) -> list[Path]:
@@ -150,12 +191,11 @@ def export_beside(model_dir: str | Path, keep_fp32: bool = True) -> list[Path]:
 
     model_dir = Path(model_dir)
     key = weights_key(model_dir)
-    fp32 = export_onnx(load_torch_model(model_dir), model_dir / "onnx" / file_name(key, quantized=False))
-    int8 = quantize_onnx(fp32, model_dir / "onnx" / file_name(key, quantized=True))
-    if keep_fp32:
-        return [fp32, int8]
-    fp32.unlink()
-    return [int8]
+    model = load_torch_model(model_dir)
+    int8 = _int8(model, model_dir / "onnx" / file_name(key, quantized=True))
+    if not keep_fp32:
+        return [int8]
+    return [export_onnx(model, model_dir / "onnx" / file_name(key, quantized=False)), int8]
 
 
 if __name__ == "__main__":  # python -m emotions.onnxfiles [MODEL_DIR]: ship the exports with it

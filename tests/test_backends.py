@@ -142,7 +142,7 @@ def test_exports_shipped_beside_the_weights_are_used(tmp_path, monkeypatch):
 
 
 def test_int8_keeps_the_feed_forward_outputs_in_fp32(tmp_path):
-    """The int8 recipe: every weight MatMul quantised except each layer's FFN output."""
+    """The int8 recipe: attention fused, every weight MatMul quantised but each FFN output."""
     needs_onnx("onnx")
     import onnx
 
@@ -154,10 +154,11 @@ def test_int8_keeps_the_feed_forward_outputs_in_fp32(tmp_path):
     nodes = {n.name: n.op_type for n in onnx.load(str(int8)).graph.node}
     assert all(nodes[name] == "MatMul" for name in kept)  # still float
     ops = list(nodes.values())
-    # quantised: Q, K, V, attention output and FFN input of each layer (+ the head where it
-    # exports as a MatMul); float: the kept ones and the two activation products per layer
-    assert ops.count("MatMulInteger") >= 5 * layers
-    assert ops.count("MatMul") == len(kept) + 2 * layers
+    # each layer's attention is one fused op, quantised (Q, K, V in one int8 GEMM); also
+    # quantised: the attention output and FFN input (+ the head where it exports as a MatMul)
+    assert ops.count("QAttention") == layers
+    assert ops.count("MatMulInteger") >= 2 * layers
+    assert ops.count("MatMul") == len(kept)  # float: only the kept ones
 
 
 def test_onnx_backends_need_onnxruntime(monkeypatch, tiny_model_dir):
