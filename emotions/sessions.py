@@ -35,10 +35,10 @@ def _init(self: SessionState, blocks: Any) -> None:
 def _components(self: SessionState) -> Iterator[dict]:
     """Every config the eager ``__init__`` would have built, built now (deep links only)."""
     page = getattr(self, "_page_blocks", {})
-    for key, block in self.blocks_config.blocks.items():
+    for key, block in list(self.blocks_config.blocks.items()):
         if key in page and key not in self.config_values:
             self.config_values[key] = self.blocks_config.config_for_block(key, [], block)
-    for config in self.config_values.values():
+    for config in list(self.config_values.values()):  # a copy: events may add keys meanwhile
         if config:
             yield config
 

@@ -71,3 +71,11 @@ def test_the_deep_link_route_saves_every_component_of_a_session(app):
     assert link
     saved = json.loads((Path(get_upload_folder()) / "deep_links" / link / "state.json").read_text())
     assert by_id(saved).keys() == by_id(eager(app.demo).components).keys()
+
+
+def test_a_gradio_whose_sessions_look_different_is_left_alone(monkeypatch, caplog):
+    other = type("SessionState", (), {"__init__": lambda self, blocks: None})
+    monkeypatch.setattr(sessions, "SessionState", other)
+    assert sessions.defer_session_configs() is False
+    assert other.__init__ is not sessions._init
+    assert "Gradio's SessionState has changed: sessions keep building every config." in caplog.text
