@@ -1,13 +1,13 @@
 """The ONNX files behind the ``onnx`` and ``onnx-int8`` backends: export, quantise, cache, ship.
 
 The checkpoint is exported to ONNX (fp32, dynamic batch and sequence axes). The int8 file
-comes from a second export whose attention ONNX Runtime fuses into one op per layer, then
-quantised to int8 (see :func:`fuse_attention` and :func:`quantize_onnx`). Files are named by a hash of the weights
-and config (:func:`weights_key`), so a retrained checkpoint is exported afresh. They are
-looked for first in the checkpoint's ``onnx/`` folder (``python -m emotions.onnxfiles
-MODEL_DIR`` writes them there, and ``publish`` ships the int8 one in the model repo), then
-in ``$EMOTIONS_ONNX_CACHE`` (default ``~/.cache/emotions/onnx``), where a missing file is
-exported on first use (seconds).
+comes from a second export, whose attention ONNX Runtime fuses into one op per layer,
+quantised to int8 (see :func:`fuse_attention` and :func:`quantize_onnx`). Files are named
+by a hash of the weights and config (:func:`weights_key`), so a retrained checkpoint is
+exported afresh. They are looked for first in the checkpoint's ``onnx/`` folder (``python -m
+emotions.onnxfiles MODEL_DIR`` writes them there, and ``publish`` ships the int8 one in the
+model repo), then in ``$EMOTIONS_ONNX_CACHE`` (default ``~/.cache/emotions/onnx``), where a
+missing file is exported on first use (seconds).
 """
 
 from __future__ import annotations
@@ -178,9 +178,9 @@ def onnx_file(model_dir: str | Path, quantized: bool, load_model: Callable[[], t
 
 def _int8(model: torch.nn.Module, path: Path) -> Path:
     """The int8 file: a fused export (a temporary file), quantised."""
-    fused = export_onnx(model, path.with_suffix(f".fused.{os.getpid()}.tmp"), fused=True)
+    fused = path.with_suffix(f".fused.{os.getpid()}.tmp")
     try:
-        return quantize_onnx(fused, path)
+        return quantize_onnx(export_onnx(model, fused, fused=True), path)
     finally:
         fused.unlink(missing_ok=True)
 

@@ -245,3 +245,17 @@ def test_onnxfiles_command_writes_the_int8_file_beside_the_weights(tmp_path):
     subprocess.run(cmd, check=True, capture_output=True, text=True)
     key = onnxfiles.weights_key(folder)
     assert sorted(p.name for p in (folder / "onnx").iterdir()) == [f"model-{key}-{onnxfiles.INT8_NAME}.onnx"]
+
+
+def test_a_failed_int8_export_leaves_no_files_behind(tmp_path, monkeypatch):
+    needs_onnx("onnx-int8")
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path / "cache"))
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=6)
+
+    def broken(path, config):  # after the export wrote its file
+        raise RuntimeError("fusion failed")
+
+    monkeypatch.setattr(onnxfiles, "fuse_attention", broken)
+    with pytest.raises(RuntimeError, match="fusion failed"):
+        EmotionClassifier.from_pretrained(folder, backend="onnx-int8")
+    assert list((tmp_path / "cache").iterdir()) == []  # no fused temporary, no half-written file
