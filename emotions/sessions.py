@@ -25,6 +25,8 @@ from gradio.state_holder import SessionState
 logger = logging.getLogger(__name__)
 
 _PATCHED = "_emotions_deferred_configs"  # marks the patched class: patch once
+_EXPECTED = ("_update_value_in_config", "_update_config", "components")  # what the patch relies on
+_original_init = SessionState.__init__
 
 
 def _init(self: SessionState, blocks: Any) -> None:
@@ -55,12 +57,6 @@ class _NothingToRender:
         return getattr(self._blocks, name)
 
 
-def _looks_as_expected() -> bool:
-    return all(
-        hasattr(SessionState, name) for name in ("_update_value_in_config", "_update_config", "components")
-    )
-
-
 def defer_session_configs() -> bool:
     """Patch Gradio's ``SessionState`` (process-wide) to build component configs on demand.
 
@@ -68,15 +64,10 @@ def defer_session_configs() -> bool:
     """
     if getattr(SessionState, _PATCHED, False):
         return True
-    if not _looks_as_expected():
+    if not all(hasattr(SessionState, name) for name in _EXPECTED):
         logger.warning("Gradio's SessionState has changed: sessions keep building every config.")
         return False
-    global _original_init
-    _original_init = SessionState.__init__
     SessionState.__init__ = _init
     SessionState.components = property(_components)
     setattr(SessionState, _PATCHED, True)
     return True
-
-
-_original_init = SessionState.__init__

@@ -16,6 +16,11 @@ from emotions.labels import LABELS, VIEWS
 from emotions.thresholds import save_thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
+# Gradio's queue trips pandas 3 deprecation warnings; they are Gradio's, not ours.
+GRADIO_WARNINGS = [
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
 if str(ROOT) not in sys.path:  # app.py lives at the repo root
     sys.path.insert(0, str(ROOT))
 

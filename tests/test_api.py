@@ -9,18 +9,14 @@ import time
 import urllib.request
 
 import pytest
-from apptools import ROOT, free_port, import_app, serving, thresholds_with_rollups
+from apptools import GRADIO_WARNINGS, ROOT, free_port, import_app, serving, thresholds_with_rollups
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
 from emotions.batch import MAX_ROWS
 from emotions.labels import LABELS, VIEWS
 
-# gradio's queue trips pandas 3 deprecation warnings; they are gradio's, not ours
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = GRADIO_WARNINGS
 TEXT = "OMG, yep!!! That is the final answer! Thank you so much!"
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import gradio as gr
 import numpy as np
 import pytest
-from apptools import import_app, serving, thresholds_with_rollups
+from apptools import GRADIO_WARNINGS, import_app, serving, thresholds_with_rollups
 from conftest import make_tiny_checkpoint
 from gradio_client import Client
 from gradio_client.exceptions import AppError
@@ -20,10 +20,7 @@ from emotions.labels import LABELS, VIEWS
 from emotions.reliability import RELIABILITY_FILE
 from emotions.serving import serve_model
 
-pytestmark = [  # gradio's queue trips pandas 3 deprecation warnings; they are gradio's, not ours
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = GRADIO_WARNINGS
 TEXT = "Thank you so much for your help!"
 CONTROLS = ("emotions", "calibrated", 0.5, 0.0, {})  # view, mode, global, sensitivity, overrides
 

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from apptools import ROOT, import_app, serving, thresholds_with_rollups
+from apptools import GRADIO_WARNINGS, ROOT, import_app, serving, thresholds_with_rollups
 
 from emotions.labels import LABELS, VIEWS
 
@@ -25,10 +25,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 TEXT = "OMG, yep!!! That is the final answer! Thank you so much!"
 TIMEOUT = 30_000  # ms: this runs beside other work on small machines
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = GRADIO_WARNINGS
 
 
 def find_chromium() -> str | None:

@@ -21,7 +21,7 @@ import httpx2
 import huggingface_hub
 import huggingface_hub.constants as hf_constants
 import pytest
-from apptools import import_app, serving, thresholds_with_rollups
+from apptools import GRADIO_WARNINGS, import_app, serving, thresholds_with_rollups
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 from huggingface_hub.errors import (
@@ -36,10 +36,7 @@ from emotions.labels import LABELS
 from emotions.serving import load_served_model, serve_model
 from emotions.thresholds import THRESHOLDS_FILE
 
-pytestmark = [  # gradio's queue trips pandas 3 deprecation warnings; they are gradio's
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = GRADIO_WARNINGS
 REPO = "someone/emotions"
 CLOSED = "http://127.0.0.1:9"  # nothing listens on port 9: connections are refused at once
 

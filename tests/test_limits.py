@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from apptools import import_app, serving, thresholds_with_rollups
+from apptools import GRADIO_WARNINGS, import_app, serving, thresholds_with_rollups
 from gradio_client import Client
 
 from emotions.batch import MAX_BYTES, MAX_CHARS, MAX_ROWS
@@ -21,10 +21,7 @@ from emotions.bodylimit import MAX_BODY_BYTES
 from emotions.cutoffs import Settings
 from emotions.inference import MAX_TEXT_CHARS
 
-pytestmark = [  # gradio's queue trips pandas 3 deprecation warnings; they are gradio's
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = GRADIO_WARNINGS
 MB_TEXT = "so happy today, thank you! " * (1_000_000 // 27)  # about 1 MB
 CONTROLS = ("emotions", "calibrated", 0.5, 0.0, {})
 

@@ -17,7 +17,7 @@ import gradio as gr
 import httpx
 import huggingface_hub.constants as hf_constants
 import pytest
-from apptools import ROOT, free_port, import_app, serving, thresholds_with_rollups
+from apptools import GRADIO_WARNINGS, ROOT, free_port, import_app, serving, thresholds_with_rollups
 from gradio.utils import get_upload_folder
 from gradio_client import Client
 from gradio_client.exceptions import AppError
@@ -25,10 +25,7 @@ from gradio_client.exceptions import AppError
 from emotions import batch, publish
 from emotions.batch import MAX_BYTES
 
-pytestmark = [  # gradio's queue trips pandas 3 deprecation warnings; they are gradio's
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = GRADIO_WARNINGS
 SENTINEL = "zqx-sentinel-7cf3"  # in every text sent; must never be logged
 TOKEN = "hf_zqxSentinelToken0123456789abcdefGHIJ"  # must never be logged
 CONTROLS = ("emotions", "calibrated", 0.5, 0.0, {})

@@ -18,7 +18,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import pytest
-from apptools import import_app, serving, thresholds_with_rollups
+from apptools import GRADIO_WARNINGS, import_app, serving, thresholds_with_rollups
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 from hypothesis import HealthCheck, given, settings
@@ -28,10 +28,7 @@ from emotions import batch, render
 from emotions.cutoffs import Row, Settings
 from emotions.labels import LABELS, VIEWS
 
-pytestmark = [  # gradio's queue trips pandas 3 deprecation warnings; they are gradio's
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = GRADIO_WARNINGS
 PIECES = [
     "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "</div><div>", "<!--", "]]>",
     "${1+1}", "{{value}}", "{}", "&amp;", "&lt;", "&#0;", '"', "'", "`", "\\", "=cmd()", "@SUM(1)",

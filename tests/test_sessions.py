@@ -8,17 +8,14 @@ from pathlib import Path
 import gradio as gr
 import httpx
 import pytest
-from apptools import import_app, serving, thresholds_with_rollups
+from apptools import GRADIO_WARNINGS, import_app, serving, thresholds_with_rollups
 from gradio.state_holder import SessionState
 from gradio.utils import get_upload_folder
 from gradio_client import Client
 
 from emotions import sessions
 
-pytestmark = [  # gradio's queue trips pandas 3 deprecation warnings; they are gradio's, not ours
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = GRADIO_WARNINGS
 TEXT = "Thank you so much, this made my day!"
 
 
