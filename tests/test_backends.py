@@ -20,7 +20,7 @@ from transformers import AutoConfig
 
 from emotions import backends, onnxfiles
 from emotions.backends import BACKENDS, pad_batch, resolve_backend
-from emotions.inference import EmotionClassifier
+from emotions.inference import MAX_LENGTH, EmotionClassifier
 
 TOLERANCE = {"torch": 0.0, "onnx": 1e-4, "onnx-int8": 0.35}  # max |p - p_torch|
 MEAN_TOLERANCE = {"torch": 0.0, "onnx": 1e-5, "onnx-int8": 0.02}
@@ -63,6 +63,19 @@ def test_torch_matches_the_model_called_text_by_text(reference):
             enc = clf.tokenizer(text, truncation=True, max_length=128, return_tensors="pt")
             alone = torch.sigmoid(clf.model(**enc).logits)[0].numpy()
             np.testing.assert_allclose(row, alone, atol=1e-5)  # padding in a batch changes nothing
+
+
+def test_encode_gives_the_tokenizers_ids(reference):
+    clf, _ = reference
+    texts = SAMPLE + ["happy " * 300, "caf\u00e9 \u2764\ufe0f\u200b <b>x</b> \U0001f600", " \t\n"]
+    wrapper = clf.tokenizer(texts, truncation=True, max_length=MAX_LENGTH)["input_ids"]
+    assert max(len(ids) for ids in wrapper) == MAX_LENGTH  # the long text is cut
+    assert clf.encode(texts) == wrapper
+    clf._encoder, fast = None, clf._encoder  # the fallback for tokenizers without a backend
+    try:
+        assert clf.encode(texts) == wrapper
+    finally:
+        clf._encoder = fast
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
