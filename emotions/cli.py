@@ -21,12 +21,13 @@ COMMANDS = {
     "card": ("emotions.card", "CardConfig", "write_card", "write the model card from the reports"),
     "publish": ("emotions.publish", "PublishConfig", "publish", "push the model and the app to the Hub"),
     "bench": ("emotions.bench", "BenchConfig", "bench", "speed and memory benchmarks"),
+    "bench-explain": ("emotions.explainbench", "ExplainBenchConfig", "run", "time word explanations"),
 }
 
 
 def usage() -> str:
     lines = ["usage: python -m emotions <command> [--help]", "", "commands:"]
-    lines += [f"  {name:<10} {spec[3]}" for name, spec in COMMANDS.items()]
+    lines += [f"  {name:<14} {spec[3]}" for name, spec in COMMANDS.items()]
     return "\n".join(lines)
 
 

@@ -19,16 +19,14 @@ word ("help!") and the sub-word pieces of a word count once; ``start``/``end`` i
 text given. Words the tokenizer drops (zero-width or control characters only) and
 words past the model's token window (``MAX_LENGTH``) get no attribution (None).
 
-``python -m emotions.explain`` prints the latency on a 40-word text.
+``python -m emotions bench-explain`` times it (:mod:`emotions.explainbench`).
 """
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import logging
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,11 +44,6 @@ METHOD_NOTE = (
     "without that word (red: the word raised it, purple: lowered it)."
 )
 MIN_SCALE = 0.05  # colours are relative to the strongest word, but never to less than this
-BENCH_TEXT = (
-    "I honestly did not expect the move to go this well. You showed up early with boxes, "
-    "pizza and a truck, and stayed until midnight. Thank you so much for your help, I really "
-    "owe you one, my dear friend!"
-)  # 40 words
 
 
 @dataclass
@@ -204,61 +197,3 @@ def as_dict(expl: Explanation, name: str, view: str = "emotions") -> dict[str, A
     probability, total = round(expl.probability(name, view), 6), round(expl.total(name, view), 6)
     out = {"emotion": name, "probability": probability, "method": METHOD, "words": words, "total": total}
     return {**out, "truncated": expl.truncated}
-
-
-def bench_explain(classifier: EmotionClassifier, texts: list[str], repeats: int = 5) -> dict[str, Any]:
-    """Latency of :func:`explain` per text over ``repeats`` runs: median and worst wall time,
-    and median CPU time of this process (all threads; steadier when the machine is busy)."""
-    if not texts or repeats < 1:
-        raise ValueError("bench_explain needs at least one text and one repeat.")
-    explain(classifier, texts[0])  # warm-up
-    rows = []
-    for text in texts:
-        wall, cpu = [], []
-        for _ in range(repeats):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            expl = explain(classifier, text)
-            wall.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        tokens = max(t for w in expl.words for t in w.tokens) + 2 if expl.words else 2
-        rows.append({"words": len(expl.words), "tokens": tokens, "median_ms": float(np.median(wall))})
-        rows[-1].update(max_ms=max(wall), cpu_ms=float(np.median(cpu)))
-    return {"method": METHOD, "threads": torch.get_num_threads(), "repeats": repeats, "texts": rows}
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m emotions.explain [--model-dir DIR] [--backend B]``: latency on 10 to 80 words."""
-    parser = argparse.ArgumentParser(description="Latency of the occlusion explanations.")
-    parser.add_argument("--bench", action="store_true", help="(the default and only action)")
-    parser.add_argument("--model-dir", help="checkpoint (default: all-MiniLM-L6-v2, random head)")
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
-    parser.add_argument("--backend", help="torch, onnx or onnx-int8 (default: $EMOTIONS_BACKEND or torch)")
-    args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    if args.model_dir:
-        classifier = EmotionClassifier.from_pretrained(args.model_dir, backend=args.backend)
-    else:  # the served architecture and size, without a trained checkpoint
-        from transformers import AutoTokenizer
-
-        from .training import TrainConfig, build_model
-
-        config = TrainConfig(output_dir="/tmp/explain-bench")
-        classifier = EmotionClassifier(build_model(config), AutoTokenizer.from_pretrained(config.base_model))
-    words = BENCH_TEXT.split()
-    texts = [" ".join((words * 2)[:n]) for n in (10, 20, 40, 80)]
-    result = bench_explain(classifier, texts, args.repeats)
-    print(
-        f"{result['method']} on the {classifier.backend} backend: {result['threads']} threads, "
-        f"{result['repeats']} runs per text"
-    )
-    print(f"{'words':>6} {'tokens':>7} {'median ms':>10} {'max ms':>8} {'CPU ms':>8}")
-    for r in result["texts"]:
-        print(
-            f"{r['words']:>6} {r['tokens']:>7} {r['median_ms']:>10.1f} {r['max_ms']:>8.1f} {r['cpu_ms']:>8.1f}"
-        )
-
-
-if __name__ == "__main__":
-    main()

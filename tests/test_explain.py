@@ -10,17 +10,18 @@ import pytest
 from apptools import ROOT
 from conftest import WORDS
 
+from emotions.cli import main
 from emotions.explain import (
     METHOD,
     MIN_SCALE,
     Explanation,
     as_dict,
-    bench_explain,
     explain,
     highlights,
     split_words,
     top_words,
 )
+from emotions.explainbench import ExplainBenchConfig, bench_explain
 from emotions.inference import MAX_LENGTH, EmotionClassifier
 from emotions.labels import LABELS, VIEWS
 
@@ -196,6 +197,20 @@ def test_bench_explain_reports_latency(classifier):
     )
     with pytest.raises(ValueError):
         bench_explain(classifier, [])
+
+
+def test_bench_explain_command_prints_a_row_per_length(tiny_model_dir, capsys):
+    assert main(["bench-explain", "--model-dir", str(tiny_model_dir), "--repeats", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("occlusion on the torch backend")
+    assert [int(line.split()[0]) for line in lines[2:]] == [10, 20, 40, 80]  # words per text
+
+
+def test_bench_explain_config_names_the_bad_value(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Model folder not found: .*--model-dir random"):
+        ExplainBenchConfig(model_dir=str(tmp_path / "none"))
+    with pytest.raises(ValueError, match="--repeats must be at least 1, got 0"):
+        ExplainBenchConfig(model_dir="random", repeats=0)
 
 
 @pytest.fixture(scope="module", params=["torch", "onnx-int8"])
