@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .inference import check_checkpoint
+from .checkpoint import check_checkpoint
 from .onnxfiles import INT8_NAME
 from .thresholds import THRESHOLDS_FILE
 

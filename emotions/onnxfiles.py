@@ -21,6 +21,8 @@ from pathlib import Path
 
 import torch
 
+from .checkpoint import load_torch_model
+
 logger = logging.getLogger(__name__)
 CACHE_ENV = "EMOTIONS_ONNX_CACHE"
 OPSET = 17
@@ -187,8 +189,6 @@ def _int8(model: torch.nn.Module, path: Path) -> Path:
 
 def export_beside(model_dir: str | Path, keep_fp32: bool = True) -> list[Path]:
     """Write the ONNX files (both, or only int8) into ``MODEL_DIR/onnx/``, where loading looks first."""
-    from .inference import load_torch_model  # here: inference imports this module
-
     model_dir = Path(model_dir)
     key = weights_key(model_dir)
     model = load_torch_model(model_dir)

@@ -20,8 +20,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from .backends import onnx_available
+from .checkpoint import check_checkpoint
 from .hub import LOCAL_MODEL_DIR, LOCAL_THRESHOLDS, PROJECT_ROOT, hub_timeout, within
-from .inference import check_checkpoint
 from .onnxfiles import export_beside
 from .thresholds import THRESHOLDS_FILE, load_thresholds
 
