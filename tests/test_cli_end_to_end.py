@@ -7,11 +7,14 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from conftest import WORDS, make_tiny_checkpoint
 
 from emotions.cli import main
 from emotions.inference import EmotionClassifier
 from emotions.labels import LABELS
+from emotions.modeling import MeanPoolBertForSequenceClassification
+from emotions.training import TrainConfig, build_model
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +122,18 @@ def test_cli_errors_are_one_clear_line(tmp_path, capsys):
     assert main(["predict", "--model-dir", str(tmp_path / "none"), "hi"]) == 1
     assert main(["train", "--loss", "hinge"]) == 1
     assert main(["nope"]) == 2
+
+
+def test_num_layers_keeps_the_base_models_first_layers(tmp_path):
+    base = make_tiny_checkpoint(tmp_path / "base")  # 2 layers
+    model = build_model(TrainConfig(base_model=str(base), num_layers=1))
+    assert model.config.num_hidden_layers == 1 and len(model.bert.encoder.layer) == 1
+    source = MeanPoolBertForSequenceClassification.from_pretrained(base)
+    for mine, theirs in zip(
+        model.bert.encoder.layer[0].parameters(), source.bert.encoder.layer[0].parameters()
+    ):
+        assert torch.equal(mine, theirs)  # layer 0's trained weights, not a fresh init
+    with pytest.raises(ValueError, match="num_layers=3, but .* has 2 layers: pass at most 2"):
+        build_model(TrainConfig(base_model=str(base), num_layers=3))
+    with pytest.raises(ValueError, match="num_layers=0 must be at least 1"):
+        TrainConfig(base_model=str(base), num_layers=0)
