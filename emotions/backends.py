@@ -5,9 +5,9 @@ to logits (``float32 [batch, labels]``). Backends:
 
 - ``torch``: the checkpoint as loaded, fp32 (the reference; the default).
 - ``onnx``: the same model exported to ONNX, run by ONNX Runtime (fp32).
-- ``onnx-int8``: an export with each layer's attention fused into one op, its weights
-  dynamically quantised to int8 except the feed-forward output projections, which stay fp32
-  (see :func:`emotions.onnxfiles.fuse_attention` and :func:`emotions.onnxfiles.quantize_onnx`).
+- ``onnx-int8``: an export with each layer's attention fused into one op, every MatMul
+  dynamically quantised to int8 (see :func:`emotions.onnxfiles.fuse_attention` and
+  :func:`emotions.onnxfiles.quantize_onnx`).
 
 Pick one with ``EmotionClassifier.from_pretrained(..., backend=...)`` or the environment
 variable ``EMOTIONS_BACKEND``. The ONNX backends need ``onnxruntime`` and ``onnx``

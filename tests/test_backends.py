@@ -154,24 +154,20 @@ def test_exports_shipped_beside_the_weights_are_used(tmp_path, monkeypatch):
     assert EmotionClassifier.from_pretrained(folder, backend="onnx-int8").runner.path == int8
 
 
-def test_int8_keeps_the_feed_forward_outputs_in_fp32(tmp_path):
-    """The int8 recipe: attention fused, every weight MatMul quantised but each FFN output."""
+def test_int8_fuses_the_attention_and_quantises_every_matmul(tmp_path):
+    """The int8 recipe: each layer's attention one fused op, every weight MatMul in int8."""
     needs_onnx("onnx")
     import onnx
 
     folder = make_tiny_checkpoint(tmp_path / "model", seed=4)
-    fp32, int8 = onnxfiles.export_beside(folder)
+    _, int8 = onnxfiles.export_beside(folder)
     layers = AutoConfig.from_pretrained(folder).num_hidden_layers
-    kept = onnxfiles.int8_excluded(fp32)
-    assert len(kept) == layers and all("/attention/" not in name for name in kept)
-    nodes = {n.name: n.op_type for n in onnx.load(str(int8)).graph.node}
-    assert all(nodes[name] == "MatMul" for name in kept)  # still float
-    ops = list(nodes.values())
+    ops = [n.op_type for n in onnx.load(str(int8)).graph.node]
     # each layer's attention is one fused op, quantised (Q, K, V in one int8 GEMM); also
-    # quantised: the attention output and FFN input (+ the head where it exports as a MatMul)
-    assert ops.count("QAttention") == layers
-    assert ops.count("MatMulInteger") >= 2 * layers
-    assert ops.count("MatMul") == len(kept)  # float: only the kept ones
+    # quantised: the attention output, the FFN input and output (+ the head where it is a MatMul)
+    assert ops.count("QAttention") == layers and "Attention" not in ops
+    assert ops.count("MatMulInteger") >= 3 * layers
+    assert "MatMul" not in ops  # no float MatMul left
 
 
 def test_onnx_backends_need_onnxruntime(monkeypatch, tiny_model_dir):

@@ -26,10 +26,10 @@ def test_table_has_every_figure_for_each_checkpoint(tmp_path, tiny_model_dir, ti
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"| figure | {tiny_model_dir} | {other} |"
     figures = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[1:] for line in lines[2:]}
-    for variant in ("fp32", "int8", "all-int8"):
+    for variant in ("fp32", "int8", "ffn-fp32"):
         assert f"dev F1 {variant}" in figures and f"test F1 {variant}" in figures
-    for variant in ("int8", "all-int8"):
+    for variant in ("int8", "ffn-fp32"):
         assert {f"same labels {variant}", f"texts/s {variant}", f"p50 ms {variant}"} <= set(figures)
         assert all(float(cell.strip(" |").replace(",", "")) > 0 for cell in figures[f"texts/s {variant}"])
     assert figures["layers"] == ["2", "2 |"]
-    assert len(list((tmp_path / "work").glob("*-all-int8.onnx"))) == 2  # one per checkpoint
+    assert len(list((tmp_path / "work").glob("*-ffn-fp32.onnx"))) == 2  # one per checkpoint
