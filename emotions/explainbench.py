@@ -19,7 +19,6 @@ from .backends import resolve_backend
 from .explain import METHOD, explain
 from .inference import EmotionClassifier
 
-logger = logging.getLogger(__name__)
 BENCH_TEXT = (
     "I honestly did not expect the move to go this well. You showed up early with boxes, "
     "pizza and a truck, and stayed until midnight. Thank you so much for your help, I really "
@@ -87,6 +86,7 @@ def run(config: ExplainBenchConfig) -> dict[str, Any]:
     """Time the explanations of the texts in ``WORD_COUNTS`` and print a table."""
     if config.threads:
         torch.set_num_threads(config.threads)
+    logging.getLogger("emotions.explain").setLevel(logging.WARNING)  # a line per explanation otherwise
     if config.model_dir == "random":
         classifier = _random_head_classifier()
     else:

@@ -4,10 +4,10 @@ For each checkpoint (with the thresholds ``python -m emotions calibrate`` wrote 
 dev and test macro-F1 in fp32 (ONNX), with the app's int8 recipe (``onnx-int8``: every
 MatMul in int8) and with the previous recipe (int8v3: each layer's feed-forward output
 projection kept in fp32), the share of test texts whose labels match its fp32 labels, and
-the speed of each int8 variant:
-batch throughput over the test split and single-text p50 through ``predict``. Speeds
-alternate between the variants for ``--rounds`` rounds and report the median, so a drift
-in the machine's speed hits them all alike. Run it on a quiet machine::
+the speed of each int8 variant: batch throughput over the test split and single-text p50
+through ``predict``. Speeds alternate between the variants for ``--rounds`` rounds and
+report the median, so a drift in the machine's speed hits them all alike. Run it on a quiet
+machine::
 
     python -m emotions train --num-layers 3 --output-dir runs/l3-model
     python -m emotions calibrate --model-dir runs/l3-model --output runs/l3-thresholds.json

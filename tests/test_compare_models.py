@@ -10,6 +10,7 @@ from apptools import ROOT
 from conftest import WORDS, make_tiny_checkpoint
 
 pytest.importorskip("onnxruntime")
+onnx = pytest.importorskip("onnx")
 spec = importlib.util.spec_from_file_location("compare_models", ROOT / "scripts" / "compare_models.py")
 compare_models = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(compare_models)
@@ -32,4 +33,6 @@ def test_table_has_every_figure_for_each_checkpoint(tmp_path, tiny_model_dir, ti
         assert {f"same labels {variant}", f"texts/s {variant}", f"p50 ms {variant}"} <= set(figures)
         assert all(float(cell.strip(" |").replace(",", "")) > 0 for cell in figures[f"texts/s {variant}"])
     assert figures["layers"] == ["2", "2 |"]
-    assert len(list((tmp_path / "work").glob("*-ffn-fp32.onnx"))) == 2  # one per checkpoint
+    previous = sorted((tmp_path / "work").glob("*-ffn-fp32.onnx"))
+    assert len(previous) == 2  # one per checkpoint, each with its 2 FFN outputs left in fp32
+    assert [n.op_type for n in onnx.load(str(previous[0])).graph.node].count("MatMul") == 2
