@@ -27,33 +27,25 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import onnx  # noqa: E402
-from onnxruntime.quantization import QuantType, quantize_dynamic  # noqa: E402
+import torch  # noqa: E402
 
 from emotions import onnxfiles  # noqa: E402
 from emotions.backends import OnnxRunner  # noqa: E402
 from emotions.benchtools import macro_f1  # noqa: E402
-from emotions.checkpoint import load_torch_model  # noqa: E402
 from emotions.data import load_split  # noqa: E402
 from emotions.inference import EmotionClassifier  # noqa: E402
 
 FFN_OUT = re.compile(r"/layer\.\d+/output/dense/MatMul$")  # not .../attention/output/dense
 
 
-def ffn_fp32(model_dir: Path, folder: Path) -> Path:
+def ffn_fp32(model: torch.nn.Module, key: str, folder: Path) -> Path:
     """The previous recipe (int8v3): the app's fused export, each FFN output left in fp32."""
-    key = onnxfiles.weights_key(model_dir)
     out = folder / f"model-{key}-ffn-fp32.onnx"
     if not out.is_file():
-        fused = onnxfiles.export_onnx(load_torch_model(model_dir), folder / f"{key}-fused.onnx", fused=True)
-        keep = [
-            n.name
-            for n in onnx.load(str(fused)).graph.node
-            if n.op_type == "MatMul" and FFN_OUT.search(n.name)
-        ]
-        quantize_dynamic(
-            str(fused), str(out), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep,
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )  # fmt: skip
+        fused = onnxfiles.export_onnx(model, folder / f"{key}-fused.onnx", fused=True)
+        nodes = onnx.load(str(fused)).graph.node
+        keep = [n.name for n in nodes if n.op_type == "MatMul" and FFN_OUT.search(n.name)]
+        onnxfiles.quantize_onnx(fused, out, keep_fp32=keep)
         fused.unlink()
     return out
 
@@ -65,13 +57,11 @@ def compare(specs: list[str], data_dir: str | None, rounds: int, n_single: int, 
     for spec in specs:
         model_dir, _, thresholds = spec.partition(":")
         clf = EmotionClassifier.from_pretrained(model_dir, thresholds or None, backend="onnx-int8")
-        fp32 = onnxfiles.onnx_file(model_dir, False, lambda d=model_dir: load_torch_model(Path(d)))
-        runners = {
-            "fp32": OnnxRunner(fp32),
-            "int8": clf.runner,
-            "ffn-fp32": OnnxRunner(ffn_fp32(Path(model_dir), folder)),
-        }
-        row = {"model": model_dir, "layers": clf.model.config.num_hidden_layers}
+        model = clf.model  # loaded once: the exports and the layer count
+        fp32 = OnnxRunner(onnxfiles.onnx_file(model_dir, False, lambda m=model: m))
+        previous = OnnxRunner(ffn_fp32(model, onnxfiles.weights_key(model_dir), folder))
+        runners = {"fp32": fp32, "int8": clf.runner, "ffn-fp32": previous}
+        row = {"model": model_dir, "layers": model.config.num_hidden_layers}
         for name, split in splits.items():
             labels = {}
             for variant, runner in runners.items():
