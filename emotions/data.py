@@ -30,7 +30,8 @@ class Split:
     """One split: ``texts[i]`` carries the labels where ``targets[i]`` is 1."""
 
     texts: list[str]
-    targets: np.ndarray  # [n, 28] float32 of 0/1
+    targets: np.ndarray  # [n, n_labels] float32 of 0/1
+    labels: tuple[str, ...] = LABELS  # column names of targets
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -41,14 +42,22 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("GOEMOTIONS_DIR", DEFAULT_DATA_DIR))
 
 
-def _targets(label_ids: list[list[int]]) -> np.ndarray:
-    targets = np.zeros((len(label_ids), len(LABELS)), dtype=np.float32)
+def _targets(label_ids: list[list[int]], n_labels: int = len(LABELS)) -> np.ndarray:
+    targets = np.zeros((len(label_ids), n_labels), dtype=np.float32)
     for row, ids in enumerate(label_ids):
         targets[row, ids] = 1.0
     return targets
 
 
-def read_tsv(path: Path) -> Split:
+def folder_labels(folder: Path) -> tuple[str, ...]:
+    """The label names of a GoEmotions-style folder (its ``labels.txt``), else the 28."""
+    path = Path(folder) / "labels.txt"
+    if not path.is_file():
+        return LABELS
+    return tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def read_tsv(path: Path, labels: tuple[str, ...] = LABELS) -> Split:
     """Read one release TSV: text, comma-separated label ids, comment id; no header."""
     if not path.is_file():
         raise FileNotFoundError(
@@ -70,14 +79,14 @@ def read_tsv(path: Path) -> Split:
                 raise ValueError(
                     f"{path}:{line_no}: label ids must be comma-separated integers, got {row[1]!r}."
                 ) from None
-            bad = [i for i in ids if not 0 <= i < len(LABELS)]
+            bad = [i for i in ids if not 0 <= i < len(labels)]
             if bad:
-                raise ValueError(f"{path}:{line_no}: label id {bad[0]} is out of range 0..{len(LABELS) - 1}.")
+                raise ValueError(f"{path}:{line_no}: label id {bad[0]} is out of range 0..{len(labels) - 1}.")
             texts.append(row[0])
             label_ids.append(ids)
     if not texts:
         raise ValueError(f"{path} holds no examples.")
-    return Split(texts, _targets(label_ids))
+    return Split(texts, _targets(label_ids, len(labels)), tuple(labels))
 
 
 def _load_hub(dataset_id: str, split: str) -> Split:
@@ -99,6 +108,6 @@ def load_split(split: str, data_dir: str | Path | None = None, dataset_id: str |
             f"GoEmotions folder not found: {folder}. Pass --data-dir (the release's "
             f"'original' folder with train/dev/test.tsv) or --dataset-id {HUB_DATASET}."
         )
-    data = read_tsv(folder / f"{split}.tsv")
+    data = read_tsv(folder / f"{split}.tsv", folder_labels(folder))
     logger.info("Loaded %d %s examples from %s", len(data), split, folder)
     return data

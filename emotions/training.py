@@ -140,12 +140,12 @@ def make_loss(config: TrainConfig, train_targets: np.ndarray):
     return loss_fn
 
 
-def build_model(config: TrainConfig):
-    """The encoder from ``base_model`` with a fresh 28-label head, self-describing config."""
+def build_model(config: TrainConfig, labels: tuple[str, ...] = LABELS):
+    """The encoder from ``base_model`` with a fresh multi-label head, self-describing config."""
     label_kw = dict(
-        num_labels=len(LABELS),
-        id2label=dict(enumerate(LABELS)),
-        label2id={n: i for i, n in enumerate(LABELS)},
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={n: i for i, n in enumerate(labels)},
         problem_type="multi_label_classification",
         classifier_dropout=config.dropout,
     )
@@ -175,7 +175,7 @@ def train(config: TrainConfig) -> dict:
         tokenizer, train_split.texts[:n_train], train_split.targets[:n_train], config.max_length
     )
     dev_ds = _Texts(tokenizer, dev_split.texts[:n_dev], dev_split.targets[:n_dev], config.max_length)
-    model = build_model(config)
+    model = build_model(config, train_split.labels)
 
     head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
     encoder = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
