@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test lint format app train calibrate evaluate bench publish-dry-run ci
+.PHONY: help install dev test lint format app train calibrate evaluate bench loadtest publish-dry-run ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ evaluate: ## test-split report
 
 bench: ## latency and throughput benchmark
 	$(PY) -m emotions bench $(ARGS)
+
+loadtest: ## 50 concurrent clients against app.py, then a 5,000-request soak
+	$(PY) -m emotions loadtest $(ARGS)
 
 publish-dry-run: ## list what would be published to the Hub, without touching it
 	$(PY) -m emotions publish --dry-run $(ARGS)

@@ -1,6 +1,16 @@
-"""Read the emotions in English text: a GoEmotions classifier, its thresholds and tools."""
+"""Read the emotions in English text: a GoEmotions classifier, its thresholds, its app and tools.
 
-from . import configuration  # noqa: F401  (AutoConfig knows the head; emotions.modeling: the model)
-from .labels import EMOJI, LABELS
+The package by area (the tree is the architecture):
 
-__all__ = ["EMOJI", "LABELS"]
+- ``emotions.labels``: label names, emojis and roll-ups; ``emotions.cli``: the one CLI.
+- ``emotions.model``: a checkpoint and how it scores (``EmotionClassifier.from_pretrained``).
+- ``emotions.train``: data, training, calibration, evaluation, the model card.
+- ``emotions.serve``: what the Space runs (``app.py`` builds the page from it).
+- ``emotions.tools``: operator commands (predict, bench, loadtest, publish).
+"""
+
+from emotions.labels import EMOJI, LABELS
+from emotions.model import configuration  # noqa: F401  (AutoConfig knows the mean-pooling head)
+from emotions.model.inference import EmotionClassifier, Prediction
+
+__all__ = ["EMOJI", "LABELS", "EmotionClassifier", "Prediction"]

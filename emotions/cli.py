@@ -14,15 +14,16 @@ from transformers import HfArgumentParser
 
 # command: (module, config dataclass, function, what it does)
 COMMANDS = {
-    "train": ("emotions.training", "TrainConfig", "train", "fine-tune the classifier"),
-    "calibrate": ("emotions.calibration", "CalibrateConfig", "calibrate", "per-class thresholds on dev"),
-    "evaluate": ("emotions.evaluation", "EvaluateConfig", "evaluate", "test-split report"),
-    "predict": ("emotions.prediction", "PredictConfig", "predict", "score texts"),
-    "card": ("emotions.card", "CardConfig", "write_card", "write the model card from the reports"),
-    "publish": ("emotions.publish", "PublishConfig", "publish", "push the model and the app to the Hub"),
-    "bench": ("emotions.bench", "BenchConfig", "bench", "speed and memory benchmarks"),
-    "bench-explain": ("emotions.explainbench", "ExplainBenchConfig", "run", "time word explanations"),
-}
+    "train": ("emotions.train.training", "TrainConfig", "train", "fine-tune the classifier"),
+    "calibrate": ("emotions.train.calibration", "CalibrateConfig", "calibrate", "per-class thresholds on dev"),
+    "evaluate": ("emotions.train.evaluation", "EvaluateConfig", "evaluate", "test-split report"),
+    "card": ("emotions.train.card", "CardConfig", "write_card", "write the model card from the reports"),
+    "predict": ("emotions.tools.predict", "PredictConfig", "predict", "score texts"),
+    "bench": ("emotions.tools.bench", "BenchConfig", "bench", "speed and memory benchmarks"),
+    "bench-explain": ("emotions.tools.explainbench", "ExplainBenchConfig", "run", "time word explanations"),
+    "loadtest": ("emotions.tools.loadtest", "LoadTestConfig", "loadtest", "concurrent clients against app.py"),
+    "publish": ("emotions.tools.publish", "PublishConfig", "publish", "push the model and the app to the Hub"),
+}  # fmt: skip
 
 
 def usage() -> str:

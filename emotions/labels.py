@@ -111,3 +111,12 @@ def rollup_probs(probs: np.ndarray, view: str) -> tuple[list[str], np.ndarray]:
 def rollup_targets(targets: np.ndarray, view: str) -> tuple[list[str], np.ndarray]:
     """Roll 0/1 label targets up to a view: a group is on when any member is."""
     return rollup_probs(targets, view)
+
+
+def view_probs(probs: np.ndarray, labels: list[str], view: str) -> tuple[list[str], np.ndarray]:
+    """Names and probabilities of a view's rows (``probs``: one text's or many texts')."""
+    if view not in VIEWS:
+        raise ValueError(f"view={view!r} is unknown: choose one of {list(VIEWS)}.")
+    if view == "emotions":
+        return list(labels), np.asarray(probs, dtype=np.float32)
+    return rollup_probs(probs, view)

@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import onnx  # noqa: E402
 import torch  # noqa: E402
 
-from emotions import onnxfiles  # noqa: E402
-from emotions.backends import OnnxRunner  # noqa: E402
-from emotions.benchtools import macro_f1  # noqa: E402
-from emotions.data import load_split  # noqa: E402
-from emotions.inference import EmotionClassifier  # noqa: E402
+from emotions.model import onnxfiles  # noqa: E402
+from emotions.model.backends import OnnxRunner  # noqa: E402
+from emotions.model.inference import EmotionClassifier  # noqa: E402
+from emotions.tools.benchtools import macro_f1  # noqa: E402
+from emotions.train.data import load_split  # noqa: E402
 
 FFN_OUT = re.compile(r"/layer\.\d+/output/dense/MatMul$")  # not .../attention/output/dense
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from emotions.data import load_split
-from emotions.metrics import binarize, f1_scores
-from emotions.serving import read_macro_f1
+from emotions.serve.served import read_macro_f1
+from emotions.train.data import load_split
+from emotions.train.metrics import binarize, f1_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL, THRESHOLDS = ROOT / "model", ROOT / "thresholds" / "thresholds.json"
@@ -18,7 +18,7 @@ def test_committed_model_meets_its_card(goemotions_dir):
         if os.environ.get("CI"):
             pytest.fail(f"No committed checkpoint at {MODEL}: the quality gate must run in CI.")
         pytest.skip(f"No checkpoint at {MODEL} yet")
-    from emotions.inference import EmotionClassifier
+    from emotions.model.inference import EmotionClassifier
 
     card_f1, name = read_macro_f1(MODEL / "README.md")
     assert card_f1 is not None, "model/README.md reports no macro-F1 in its model-index"

@@ -1,0 +1,116 @@
+"""How :class:`~emotions.model.inference.EmotionClassifier` runs its model: one *runner* per backend.
+
+A runner maps padded token ids and their attention mask (``int64`` arrays ``[batch, seq]``)
+to logits (``float32 [batch, labels]``). Backends:
+
+- ``torch``: the checkpoint as loaded, fp32 (the reference; the default).
+- ``onnx``: the same model exported to ONNX, run by ONNX Runtime (fp32).
+- ``onnx-int8``: an export with each layer's attention fused into one op, every MatMul
+  dynamically quantised to int8 (see :func:`emotions.model.onnxfiles.fuse_attention` and
+  :func:`emotions.model.onnxfiles.quantize_onnx`).
+
+Pick one with ``EmotionClassifier.from_pretrained(..., backend=...)`` or the environment
+variable ``EMOTIONS_BACKEND``. The ONNX backends need ``onnxruntime`` and ``onnx``
+(requirements.txt); :mod:`emotions.model.onnxfiles` exports, quantises and caches their files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import onnxfiles
+
+logger = logging.getLogger(__name__)
+BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKEND_ENV = "EMOTIONS_BACKEND"
+# The app's default: int8 ONNX answers 4x faster than torch with test macro-F1 within 0.001 of
+# it (README, Benchmarks). torch stays the reference, and the fallback without onnxruntime.
+APP_BACKEND = "onnx-int8"
+
+
+def resolve_backend(name: str | None = None, default: str = "torch") -> str:
+    """``name``, else ``$EMOTIONS_BACKEND``, else ``default``; unknown names raise ``ValueError``."""
+    chosen = (name or os.environ.get(BACKEND_ENV) or default).strip().lower()
+    if chosen not in BACKENDS:
+        raise ValueError(f"Unknown backend {chosen!r}: choose one of {', '.join(BACKENDS)}.")
+    return chosen
+
+
+def app_backend(name: str | None = None) -> str:
+    """What the app serves: ``name``, else ``$EMOTIONS_BACKEND``, else ``APP_BACKEND`` when
+    ONNX Runtime is installed (requirements.txt has it), else the torch reference."""
+    return resolve_backend(name, default=APP_BACKEND if onnx_available() else "torch")
+
+
+def onnx_available() -> bool:
+    """True when ONNX Runtime and onnx (export, quantisation) can be imported."""
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def pad_batch(rows: list[list[int]], pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Right-pad token id lists to the longest: ``(input_ids, attention_mask)``, int64."""
+    width = max(len(r) for r in rows)
+    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = row
+        mask[i, : len(row)] = 1
+    return ids, mask
+
+
+class TorchRunner:
+    def __init__(self, model: torch.nn.Module):
+        self.model = model.eval()
+
+    @torch.inference_mode()
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        ids, mask = torch.from_numpy(input_ids), torch.from_numpy(attention_mask)
+        return self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
+
+
+class OnnxRunner:
+    def __init__(self, path: str | Path, threads: int | None = None):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or torch.get_num_threads()  # same budget as torch
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.path = Path(path)
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        feeds = {"input_ids": input_ids, "attention_mask": attention_mask}
+        return self.session.run(["logits"], feeds)[0]
+
+
+def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], torch.nn.Module]):
+    """A runner for ``backend`` on the checkpoint in ``model_dir``. ``load_model`` gives its
+    torch model; the ONNX backends call it only to export (not when the file exists)."""
+    if backend == "torch":
+        return TorchRunner(load_model())
+    if not onnx_available():
+        raise ValueError(f"Backend {backend!r} needs onnxruntime and onnx: pip install -r requirements.txt")
+    path = onnxfiles.onnx_file(model_dir, backend == "onnx-int8", load_model)
+    try:
+        return OnnxRunner(path)
+    except Exception as err:  # ONNX Runtime's errors (InvalidProtobuf, Fail) are RuntimeErrors
+        if path.parent != onnxfiles.cache_dir():
+            raise ValueError(
+                f"{path} does not load in ONNX Runtime ({err}). Delete it to export the checkpoint "
+                "afresh, or set EMOTIONS_BACKEND=torch."
+            ) from err
+        logger.warning("Cached ONNX file %s does not load (%s); exporting it again.", path, err)
+        path.unlink()
+        return OnnxRunner(onnxfiles.onnx_file(model_dir, backend == "onnx-int8", load_model))

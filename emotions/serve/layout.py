@@ -1,0 +1,193 @@
+"""The page's parts, built inside ``gr.Blocks``: the text tab, the batch tab, the settings panel.
+
+Each builder makes its components and returns them by name, so ``app.py`` can wire them to
+the events. No logic here: what the components show is computed in :mod:`emotions.serve.events`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from emotions.labels import VIEWS
+
+from . import render, uploads
+from .events import START_HINT, WHY_HINT, why_choices
+from .served import ServedModel
+from .views import SENSITIVITY_RANGE
+
+INTRO = (
+    "# 🎭 Emotion reader\nWhich of 28 emotions does an English text express? A text can carry "
+    "several at once: each emotion is **detected** when its probability reaches its threshold."
+)
+EXAMPLES = [
+    "OMG, yep!!! That is the final answer! Thank you so much!",
+    "I'm so sorry for your loss. Sending you a big hug.",
+    "Why would anyone think this is a good idea? I'm honestly confused.",
+    "That is disgusting. I can't believe they got away with it.",
+    "I was so nervous about the exam, but I passed. What a relief!",
+    "The meeting moved to 3pm in room 4.",
+]
+VIEW_CHOICES = [("28 emotions", "emotions"), ("Ekman's 6 + neutral", "ekman"), ("Sentiment", "sentiment")]
+MODE_CHOICES = [("Calibrated per class", "calibrated"), ("Global", "global")]
+
+
+def html(value: str = "", **kwargs: Any) -> gr.HTML:
+    """An HTML panel; its styles come once for the page (``render.CSS``, see server.launch)."""
+    return gr.HTML(value, js_on_load=None, **kwargs)
+
+
+@dataclass
+class TextTab:
+    text: gr.Textbox
+    clear: gr.ClearButton
+    submit: gr.Button
+    examples: gr.Examples
+    detected: gr.HTML
+    why_pick: gr.Dropdown
+    why_text: gr.HighlightedText
+    why_info: gr.HTML
+    bars: gr.HTML
+
+
+def text_tab() -> TextTab:
+    """One text: the box, its detected emotions, the word explanation, every emotion's bar."""
+    text = gr.Textbox(
+        label="Text",
+        lines=1,
+        max_lines=8,
+        elem_id="text-input",
+        placeholder="How are you feeling today?",
+        info=f"Up to {uploads.MAX_CHARS} characters (longer text is cut). Enter submits, Shift+Enter adds a line.",
+    )
+    with gr.Row():
+        clear = gr.ClearButton([text], value="Clear", size="md", scale=1, min_width=80)
+        submit = gr.Button("Submit", variant="primary", elem_id="submit", scale=2, min_width=80)
+    examples = gr.Examples(EXAMPLES, inputs=[text], api_visibility="private")
+    gr.Markdown("### Detected emotions")
+    detected = html(render.hint_html(START_HINT), elem_id="detected")
+    with gr.Accordion("🔍 Why? The words behind an emotion", open=True, elem_id="why"):
+        why_pick = gr.Dropdown(
+            why_choices("emotions"),
+            value=None,
+            label="Emotion to explain",
+            info="The strongest detected one is picked; choose any other to see its words.",
+            elem_id="why-pick",
+        )
+        why_text = gr.HighlightedText(
+            label="Red: the word raised the probability · purple: lowered it",
+            show_legend=True,
+            elem_id="why-text",
+        )
+        why_info = html(render.hint_html(WHY_HINT), elem_id="why-info")
+    gr.Markdown("### Probability of every emotion")
+    bars = html("", elem_id="bars")
+    return TextTab(text, clear, submit, examples, detected, why_pick, why_text, why_info, bars)
+
+
+@dataclass
+class BatchTab:
+    upload: gr.File
+    status: gr.HTML
+    download: gr.DownloadButton
+    counts: gr.HTML
+    table: gr.Dataframe
+
+
+def batch_tab() -> BatchTab:
+    """A file of texts: the upload, its status, the CSV download, counts and a table."""
+    gr.Markdown(
+        f"Upload a **.txt** file (one text per line) or a **.csv** file with a `text` column, UTF-8. "
+        f"Limits: {uploads.MAX_ROWS} texts, {uploads.MAX_BYTES // 1_000_000} MB; each text is cut to "
+        f"{uploads.MAX_CHARS} characters."
+    )
+    upload = gr.File(label="Texts file", file_types=[".txt", ".csv"], elem_id="upload")
+    status = html("", elem_id="batch-status")
+    download = gr.DownloadButton("Download every probability (CSV)", visible=False, elem_id="download")
+    gr.Markdown("### How often each emotion was detected")
+    counts = html("", elem_id="batch-counts")
+    table = gr.Dataframe(
+        headers=["text", "detected"],
+        datatype=["str", "str"],
+        show_row_numbers=True,
+        column_widths=["52%", "40%"],
+        interactive=False,
+        wrap=True,
+        label="Detected emotions per text",
+        elem_id="batch-table",
+    )
+    return BatchTab(upload, status, download, counts, table)
+
+
+@dataclass
+class SettingsPanel:
+    view: gr.Radio
+    mode: gr.Radio
+    global_threshold: gr.Slider
+    per_class: gr.Group
+    sensitivity: gr.Slider
+    pick: gr.Dropdown
+    pick_value: gr.Slider
+    pick_info: gr.HTML
+    reset_one: gr.Button
+    reset_all: gr.Button
+
+
+def settings_panel() -> SettingsPanel:
+    """The view, the threshold mode, and per-class sensitivity and overrides."""
+    gr.Markdown("### View and thresholds")
+    view = gr.Radio(VIEW_CHOICES, value="emotions", label="View", elem_id="view")
+    mode = gr.Radio(
+        MODE_CHOICES,
+        value="calibrated",
+        label="Threshold",
+        elem_id="mode",
+        info="Calibrated: each emotion has its own threshold, tuned on held-out data. Global: one threshold for all.",
+    )
+    global_threshold = gr.Slider(
+        0.01, 0.99, value=0.5, step=0.01, label="Global threshold", visible=False, elem_id="global-threshold"
+    )
+    with gr.Group(visible=True) as per_class:
+        sensitivity = gr.Slider(
+            *SENSITIVITY_RANGE,
+            value=0.0,
+            step=0.1,
+            label="Sensitivity",
+            elem_id="sensitivity",
+            info="Shifts every calibrated threshold together: + detects more, − fewer "
+            "(+1 turns a 0.50 threshold into 0.27).",
+        )
+        pick = gr.Dropdown(
+            list(VIEWS["emotions"]), value="admiration", label="Inspect one threshold", elem_id="pick"
+        )
+        pick_value = gr.Slider(
+            0.01, 0.99, step=0.01, label="Its threshold (drag to override)", elem_id="pick-threshold"
+        )
+        pick_info = html("", elem_id="pick-info", padding=True)
+        with gr.Row():
+            reset_one = gr.Button("Reset this one", size="sm")
+            reset_all = gr.Button("Reset all", size="sm")
+    return SettingsPanel(
+        view,
+        mode,
+        global_threshold,
+        per_class,
+        sensitivity,
+        pick,
+        pick_value,
+        pick_info,
+        reset_one,
+        reset_all,
+    )
+
+
+def footer_html(served: ServedModel) -> str:
+    score = f"{served.macro_f1:.3f}" if served.macro_f1 is not None else "not reported"
+    return (
+        f'<p id="footer">Model: <code>{render.escape(served.source)}</code> '
+        f"({render.escape(served.classifier.backend)}) · "
+        f"{render.escape(served.metric_name)}: <b>{score}</b> · trained on GoEmotions (Reddit comments, "
+        "English) · texts are not logged; uploads and results are deleted within the hour.</p>"
+    )

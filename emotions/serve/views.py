@@ -1,0 +1,129 @@
+"""Threshold math for the app: which emotions (or roll-up groups) pass, and at what cut.
+
+A *view* (``emotions``, ``ekman``, ``sentiment``) turns the 28 probabilities into rows:
+one per label or group, with the probability, the threshold in force and whether it
+passes. Thresholds come from one of two modes:
+
+- ``calibrated``: each row's calibrated threshold (per label, or per roll-up group when
+  ``thresholds.json`` has them), shifted together by a *sensitivity* in log-odds, then
+  any per-row overrides the visitor set;
+- ``global``: one threshold for every row.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from emotions.labels import VIEWS, emoji_for, view_probs
+from emotions.model.thresholds import validate_thresholds
+
+logger = logging.getLogger(__name__)
+MODES = ("calibrated", "global")
+SENSITIVITY_RANGE = (-2.0, 2.0)  # log-odds; +1 turns a 0.50 threshold into 0.27
+T_MIN, T_MAX = 0.01, 0.99  # thresholds are kept inside this range
+
+
+@dataclass
+class ThresholdSettings:
+    """What the visitor chose: the mode, the global cut, the sensitivity, overrides."""
+
+    mode: str = "calibrated"
+    global_threshold: float = 0.5
+    sensitivity: float = 0.0
+    overrides: dict[str, float] = field(default_factory=dict)  # key: "view:name"
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode={self.mode!r} is unknown: choose one of {list(MODES)}.")
+        if not T_MIN <= float(self.global_threshold) <= T_MAX:
+            raise ValueError(f"global_threshold={self.global_threshold} must lie in [{T_MIN}, {T_MAX}].")
+        low, high = SENSITIVITY_RANGE
+        if not low <= float(self.sensitivity) <= high:
+            raise ValueError(f"sensitivity={self.sensitivity} must lie in [{low}, {high}].")
+
+
+@dataclass
+class Row:
+    name: str
+    emoji: str
+    prob: float
+    threshold: float
+    passed: bool
+    overridden: bool = False
+
+
+def override_key(view: str, name: str) -> str:
+    return f"{view}:{name}"
+
+
+def shift(thresholds: np.ndarray, sensitivity: float) -> np.ndarray:
+    """Move thresholds together by ``sensitivity`` log-odds (positive: lower, so more pass)."""
+    t = np.clip(np.asarray(thresholds, dtype=np.float64), T_MIN, T_MAX)
+    if sensitivity == 0:
+        return t
+    logits = np.log(t / (1 - t)) - float(sensitivity)
+    return np.clip(1 / (1 + np.exp(-logits)), T_MIN, T_MAX)
+
+
+class Calibration:
+    """Calibrated thresholds for every view, so any view's rows can be cut."""
+
+    def __init__(self, label_thresholds: dict[str, float], rollups: dict | None = None, source: str = ""):
+        self.by_view: dict[str, dict[str, float]] = {"emotions": dict(label_thresholds)}
+        where = f"{source or 'thresholds'}: rollups"
+        if rollups is not None and not isinstance(rollups, dict):
+            raise ValueError(f"{where} must be an object keyed by view (ekman, sentiment); recalibrate.")
+        for view in ("ekman", "sentiment"):
+            groups = list(VIEWS[view])
+            stored = (rollups or {}).get(view)
+            if stored:
+                if not isinstance(stored, dict) or "thresholds" not in stored:
+                    raise ValueError(f"{where}.{view} has no 'thresholds' object; recalibrate.")
+                self.by_view[view] = validate_thresholds(stored["thresholds"], groups, f"{where}.{view}")
+            else:  # older thresholds files: a group's members' mean calibrated threshold
+                logger.info("No calibrated %s thresholds stored; using each group's member mean.", view)
+                self.by_view[view] = {
+                    g: float(np.mean([label_thresholds[m] for m in VIEWS[view][g]])) for g in groups
+                }
+
+    def calibrated(self, view: str, name: str) -> float:
+        return self.by_view[view][name]
+
+    def thresholds(
+        self, view: str, names: list[str], settings: ThresholdSettings
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The cut in force for each name, and which of them the visitor overrode."""
+        if settings.mode == "global":
+            return np.full(len(names), float(settings.global_threshold)), np.zeros(len(names), bool)
+        cut = shift(np.array([self.by_view[view][n] for n in names]), settings.sensitivity)
+        overridden = np.zeros(len(names), bool)
+        for i, name in enumerate(names):
+            value = settings.overrides.get(override_key(view, name))
+            if value is not None:
+                cut[i], overridden[i] = float(np.clip(value, T_MIN, T_MAX)), True
+        return cut, overridden
+
+
+def score_rows(
+    probs: np.ndarray, labels: list[str], view: str, calibration: Calibration, settings: ThresholdSettings
+) -> list[Row]:
+    """One text's rows, strongest first, each with its threshold and whether it passes."""
+    names, values = view_probs(probs, labels, view)
+    cut, overridden = calibration.thresholds(view, names, settings)
+    rows = [
+        Row(n, emoji_for(n), float(p), float(t), bool(p >= t), bool(o))
+        for n, p, t, o in zip(names, values, cut, overridden)
+    ]
+    return sorted(rows, key=lambda r: -r.prob)
+
+
+def detected_matrix(
+    probs: np.ndarray, labels: list[str], view: str, calibration: Calibration, settings: ThresholdSettings
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Many texts at once: names, their probabilities ``[n, rows]`` and a pass mask."""
+    names, values = view_probs(probs, labels, view)
+    cut, _ = calibration.thresholds(view, names, settings)
+    return names, values, values >= cut[None, :]

@@ -1,0 +1,155 @@
+"""``python -m emotions card``: write the model card from the files the other commands wrote.
+
+Every number in the card comes from ``training_config.json``/``dev_metrics.json``
+(train), ``thresholds.json`` (calibrate) and ``reports/metrics.json`` (evaluate).
+The per-class report is copied beside the weights so the app can show each emotion's
+test F1 and support.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from emotions.labels import LABELS, emoji_for
+
+logger = logging.getLogger(__name__)
+HUB_BASE = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+@dataclass
+class CardConfig:
+    model_dir: str = field(default="model", metadata={"help": "Checkpoint folder; README.md goes here."})
+    thresholds: str = field(default="thresholds/thresholds.json", metadata={"help": "From calibrate."})
+    report_dir: str = field(default="reports", metadata={"help": "From evaluate."})
+    repo_id: str = field(default="emotions-demo/goemotions-minilm", metadata={"help": "Hub id in the card."})
+    readme: str = field(
+        default="README.md",
+        metadata={"help": "Project README whose results block is refreshed ('' to skip)."},
+    )
+
+
+def _metric(name: str, value: float) -> dict:
+    return {"type": "f1", "name": name, "value": round(value, 4)}
+
+
+def front_matter(report: dict, repo_id: str) -> str:
+    m = report["model"]
+    global_t = m["emotions"]["global"]["threshold"]
+    meta = {
+        "language": ["en"],
+        "license": "apache-2.0",
+        "library_name": "transformers",
+        "pipeline_tag": "text-classification",
+        "tags": ["emotion", "goemotions", "multi-label-classification"],
+        "datasets": ["google-research-datasets/go_emotions"],
+        "base_model": HUB_BASE,
+        "metrics": ["f1", "roc_auc"],
+        "model-index": [{
+            "name": repo_id,
+            "results": [{
+                "task": {"type": "text-classification", "name": "Multi-label emotion classification"},
+                "dataset": {"type": "google-research-datasets/go_emotions", "name": "GoEmotions (simplified)",
+                            "config": "simplified", "split": "test"},
+                "metrics": [
+                    _metric("macro F1 (calibrated thresholds)", m["emotions"]["per-class"]["macro_f1"]),
+                    _metric("macro F1 (threshold 0.5)", m["emotions"]["0.5"]["macro_f1"]),
+                    _metric(f"macro F1 (global threshold {global_t:.2f})", m["emotions"]["global"]["macro_f1"]),
+                    _metric("micro F1 (calibrated thresholds)", m["emotions"]["per-class"]["micro_f1"]),
+                    _metric("Ekman macro F1 (calibrated)", m["ekman"]["per-class"]["macro_f1"]),
+                    _metric("sentiment macro F1 (calibrated)", m["sentiment"]["per-class"]["macro_f1"]),
+                    {"type": "roc_auc", "name": "macro ROC-AUC", "value": round(m["emotions"]["0.5"]["roc_auc"], 4)},
+                ],
+            }],
+        }],
+    }  # fmt: skip
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
+
+
+def results_table(report: dict) -> str:
+    """Markdown: one row per model × thresholds setting, F1 averages and roll-ups."""
+    head = "| model | thresholds | macro F1 | micro F1 | weighted F1 | samples F1 | Ekman macro F1 | sentiment macro F1 |"
+    rows = [head, "|---|---|---|---|---|---|---|---|"]
+    names = {"model": "**this model** (MiniLM-L6, 22M)", "baseline": "TF-IDF + logistic regression"}
+    for key in ("model", "baseline"):
+        if key not in report:
+            continue
+        r = report[key]
+        for setting in r["emotions"]:
+            e = r["emotions"][setting]
+            cells = [e["macro_f1"], e["micro_f1"], e["weighted_f1"], e["samples_f1"]]
+            cells += [r[view][setting]["macro_f1"] for view in ("ekman", "sentiment")]
+            label = {"0.5": "0.5", "per-class": "per-class (dev)"}.get(setting)
+            label = label or f"global {e['threshold']:.2f} (dev)"
+            rows.append(f"| {names[key]} | {label} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def per_class_table(report: dict, thresholds: dict) -> str:
+    rows = ["| emotion | threshold | precision | recall | F1 | support |", "|---|---|---|---|---|---|"]
+    for r in report["model"]["per_class"]["per-class"]:
+        name = r["label"]
+        rows.append(
+            f"| {emoji_for(name)} {name} | {thresholds['thresholds'][name]:.2f} | {r['precision']:.3f} | "
+            f"{r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |"
+        )
+    return "\n".join(rows)
+
+
+def update_readme(readme: Path, report: dict) -> None:
+    """Replace the block between the README's results markers with the card's table."""
+    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    text = readme.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        logger.warning("%s has no results markers; left as is.", readme)
+        return
+    macro = report["model"]["emotions"]["per-class"]["macro_f1"]
+    block = (
+        f"{start}\nGoEmotions test split ({report['model']['n_test']} texts); every threshold chosen on dev. "
+        f"Test macro-F1 with the calibrated per-class thresholds the app uses: **{macro:.3f}**.\n\n"
+        f"{results_table(report)}\n\nWritten by `python -m emotions card` from `reports/metrics.json` "
+        f"(`python -m emotions evaluate`); per-emotion scores in [the model card](model/README.md).\n{end}"
+    )
+    head, rest = text.split(start, 1)
+    readme.write_text(head + block + rest.split(end, 1)[1], encoding="utf-8")
+
+
+def write_card(config: CardConfig) -> Path:
+    model_dir, report_dir = Path(config.model_dir), Path(config.report_dir)
+    report = json.loads((report_dir / "metrics.json").read_text())
+    thresholds = json.loads(Path(config.thresholds).read_text())
+    train_cfg = json.loads((model_dir / "training_config.json").read_text())
+    dev = json.loads((model_dir / "dev_metrics.json").read_text())
+    template = (Path(__file__).parent / "card_template.md").read_text()
+    recipe = {
+        k: v for k, v in train_cfg.items() if k not in ("output_dir", "base_model", "data_dir", "report_to")
+    }
+    text = template.format(
+        repo_id=config.repo_id,
+        base=HUB_BASE,
+        labels=" ".join(f"{emoji_for(n)} {n}" for n in LABELS),
+        results=results_table(report),
+        per_class=per_class_table(report, thresholds),
+        macro=report["model"]["emotions"]["per-class"]["macro_f1"],
+        recipe="\n".join(f"| `{k}` | `{v}` |" for k, v in recipe.items()),
+        train_minutes=dev["train_minutes"],
+        calibrate_seconds=thresholds.get("seconds", "?"),
+        evaluate_seconds=report.get("seconds", "?"),
+        dev_macro=thresholds["dev_macro_f1"],
+        ekman_acc=report["model"]["ekman_single_label_accuracy"],
+        n_test=report["model"]["n_test"],
+        shrink=thresholds["regularisation"]["shrink"],
+        smooth=thresholds["regularisation"]["smooth"],
+    )
+    card = model_dir / "README.md"
+    card.write_text(front_matter(report, config.repo_id) + text, encoding="utf-8")
+    shutil.copyfile(report_dir / "per_class.csv", model_dir / "per_class.csv")
+    if config.readme and Path(config.readme).is_file():
+        update_readme(Path(config.readme), report)
+    logger.info("Wrote %s and %s", card, model_dir / "per_class.csv")
+    return card

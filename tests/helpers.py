@@ -1,0 +1,105 @@
+"""Helpers shared by the tests: a tiny model built from a config (seconds, no download), its
+thresholds, ``import app`` on it, and serving it on a free port."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from transformers import BertTokenizerFast
+
+from emotions.labels import LABELS, VIEWS
+from emotions.model.modeling import MeanPoolBertConfig, MeanPoolBertForSequenceClassification
+from emotions.model.thresholds import save_thresholds
+from emotions.serve import server
+from emotions.tools.benchtools import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+# The app serves onnx-int8 when ONNX Runtime is installed; tests run the torch reference
+# unless they choose (test_backends.py, test_serving.py), so tiny-model labels are exact.
+os.environ.setdefault("EMOTIONS_BACKEND", "torch")
+DATA_DIR = ROOT.parent / "shared/data/goemotions/original"
+WORDS = (
+    "[PAD] [UNK] [CLS] [SEP] [MASK] i you we it is so much thank thanks love hate happy sad "
+    "angry great good bad not this that the a and what why wow omg yes no ! ? . , ##s ##ing"
+).split()
+
+
+def tiny_tokenizer(folder: Path) -> BertTokenizerFast:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "vocab.txt").write_text("\n".join(WORDS) + "\n")
+    return BertTokenizerFast(vocab=str(folder / "vocab.txt"), do_lower_case=True)
+
+
+def make_tiny_checkpoint(folder: Path, seed: int = 0) -> Path:
+    """Save a 2-layer, 32-wide mean-pooling model with the 28 labels and a tokenizer."""
+    torch.manual_seed(seed)
+    tokenizer = tiny_tokenizer(folder)
+    config = MeanPoolBertConfig(
+        vocab_size=len(WORDS), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=64, max_position_embeddings=160, num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)), label2id={n: i for i, n in enumerate(LABELS)},
+        problem_type="multi_label_classification",
+    )  # fmt: skip
+    model = MeanPoolBertForSequenceClassification(config)
+    with torch.no_grad():  # spread the logits so the labels differ between texts
+        model.classifier.weight.normal_(0, 2.0)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def write_json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data))
+    return path
+
+
+# Gradio's queue trips pandas 3 deprecation warnings; they are Gradio's, not ours.
+GRADIO_WARNINGS = [
+    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
+if str(ROOT) not in sys.path:  # app.py lives at the repo root
+    sys.path.insert(0, str(ROOT))
+
+
+def thresholds_with_rollups(path: Path, seed: int = 0) -> Path:
+    """A thresholds.json like ``python -m emotions calibrate`` writes, roll-ups included."""
+    rng = np.random.default_rng(seed)
+    rollups = {
+        view: {"thresholds": {g: round(float(rng.uniform(0.2, 0.8)), 2) for g in VIEWS[view]}}
+        for view in ("ekman", "sentiment")
+    }
+    values = rng.uniform(0.2, 0.8, len(LABELS))
+    return save_thresholds(path, LABELS, values, rng.uniform(0, 1, len(LABELS)), {"rollups": rollups})
+
+
+def import_app(model_dir: Path, thresholds: Path):
+    """A fresh ``import app`` with the model taken from ``model_dir`` and ``thresholds``."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EMOTIONS_MODEL_DIR", str(model_dir))
+        mp.setenv("EMOTIONS_THRESHOLDS", str(thresholds))
+        mp.delenv("EMOTIONS_MODEL_REPO", raising=False)
+        sys.modules.pop("app", None)
+        return importlib.import_module("app")
+
+
+@contextmanager
+def serving(app_module) -> Iterator[str]:
+    """Launch ``app_module.demo`` on 127.0.0.1 and a free port; yield its URL; close it."""
+    demo = app_module.demo
+    _, url, _ = server.launch(
+        demo, server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True
+    )
+    try:
+        yield url
+    finally:
+        demo.close()

@@ -1,0 +1,270 @@
+"""Every inference backend against the torch reference (tiny model); the bench in smoke mode.
+
+Tolerances, as absolute differences of probabilities from the torch reference:
+``onnx`` (fp32): 1e-4 everywhere, and the same labels. ``onnx-int8``: mean 0.02 and max
+0.35, and the same labels wherever the reference is more than 0.35 from its threshold.
+int8 is loose here because this tiny random model (32 wide, head weights ~N(0, 2)) turns
+small activation errors into large logit swings; on the real checkpoint
+``python -m emotions bench`` reports each backend's test macro-F1 and label agreement.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from helpers import make_tiny_checkpoint
+from transformers import AutoConfig
+
+from emotions.model import backends, onnxfiles
+from emotions.model.backends import BACKENDS, pad_batch, resolve_backend
+from emotions.model.inference import MAX_LENGTH, EmotionClassifier
+
+TOLERANCE = {"torch": 0.0, "onnx": 1e-4, "onnx-int8": 0.35}  # max |p - p_torch|
+MEAN_TOLERANCE = {"torch": 0.0, "onnx": 1e-5, "onnx-int8": 0.02}
+SAMPLE = [
+    "i love you so much thank you !",
+    "why ? this is so bad",
+    "wow",
+    "no",
+    "what a great and happy day , thanks",
+    "i hate it . i hate it . i hate it . not good , not good at all",
+    "zebra quantum ?",  # words outside the tiny vocabulary
+    "sad " * 60,  # long: truncated to the model's limit
+    "",
+    "the the the",
+]
+
+
+@pytest.fixture(autouse=True)
+def onnx_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path_factory.getbasetemp() / "onnx-cache"))
+    monkeypatch.delenv(backends.BACKEND_ENV, raising=False)
+
+
+def needs_onnx(backend: str) -> None:
+    if backend.startswith("onnx"):
+        pytest.importorskip("onnxruntime")
+        pytest.importorskip("onnx")
+
+
+@pytest.fixture(scope="module")
+def reference(tiny_model_dir, tiny_thresholds):
+    clf = EmotionClassifier.from_pretrained(tiny_model_dir, tiny_thresholds)
+    return clf, clf.predict_proba(SAMPLE, batch_size=4)
+
+
+def test_torch_matches_the_model_called_text_by_text(reference):
+    clf, probs = reference
+    with torch.inference_mode():
+        for text, row in zip(SAMPLE, probs):
+            enc = clf.tokenizer(text, truncation=True, max_length=128, return_tensors="pt")
+            alone = torch.sigmoid(clf.model(**enc).logits)[0].numpy()
+            np.testing.assert_allclose(row, alone, atol=1e-5)  # padding in a batch changes nothing
+
+
+def test_encode_gives_the_tokenizers_ids(reference):
+    clf, _ = reference
+    texts = SAMPLE + ["happy " * 300, "caf\u00e9 \u2764\ufe0f\u200b <b>x</b> \U0001f600", " \t\n"]
+    wrapper = clf.tokenizer(texts, truncation=True, max_length=MAX_LENGTH)["input_ids"]
+    assert max(len(ids) for ids in wrapper) == MAX_LENGTH  # the long text is cut
+    assert clf.encode(texts) == wrapper
+    clf._encoder, fast = None, clf._encoder  # the fallback for tokenizers without a backend
+    try:
+        assert clf.encode(texts) == wrapper
+    finally:
+        clf._encoder = fast
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_backend_gives_the_reference_labels(backend, reference, tiny_model_dir, tiny_thresholds):
+    needs_onnx(backend)
+    ref_clf, ref = reference
+    clf = EmotionClassifier.from_pretrained(tiny_model_dir, tiny_thresholds, backend=backend)
+    assert clf.backend == backend
+    for batch_size in (1, 3, 64):  # single texts, ragged batches, one padded batch
+        probs = clf.predict_proba(SAMPLE, batch_size=batch_size)
+        assert probs.shape == ref.shape and probs.dtype == np.float32
+        np.testing.assert_allclose(probs, ref, atol=TOLERANCE[backend] + 1e-6)
+        assert np.abs(probs - ref).mean() <= MEAN_TOLERANCE[backend] + 1e-6
+    cut = ref_clf.threshold_array
+    clear = np.abs(ref - cut) > TOLERANCE[backend]
+    assert ((probs >= cut) == (ref >= cut))[clear].all()
+    ours = [p.labels for p in clf.predict(SAMPLE)]
+    theirs = [p.labels for p in ref_clf.predict(SAMPLE)]
+    if backend != "onnx-int8":
+        assert ours == theirs
+
+
+def test_backend_from_the_environment(monkeypatch, tiny_model_dir):
+    needs_onnx("onnx")
+    monkeypatch.setenv(backends.BACKEND_ENV, "onnx")
+    assert EmotionClassifier.from_pretrained(tiny_model_dir).backend == "onnx"
+    monkeypatch.setenv(backends.BACKEND_ENV, "tensorflow")
+    with pytest.raises(ValueError, match="Unknown backend 'tensorflow'"):
+        EmotionClassifier.from_pretrained(tiny_model_dir)
+
+
+def test_resolve_backend_names():
+    assert resolve_backend(None) == "torch"
+    assert resolve_backend(" ONNX-int8 ") == "onnx-int8"
+    with pytest.raises(ValueError, match="choose one of torch, onnx, onnx-int8"):
+        resolve_backend("gpu")
+
+
+def test_pad_batch():
+    ids, mask = pad_batch([[5, 6, 7], [8]], pad_id=0)
+    assert ids.tolist() == [[5, 6, 7], [8, 0, 0]] and mask.tolist() == [[1, 1, 1], [1, 0, 0]]
+    assert ids.dtype == mask.dtype == np.int64
+
+
+def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
+    needs_onnx("onnx")
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path / "cache"))
+    first = make_tiny_checkpoint(tmp_path / "a", seed=1)
+    clf = EmotionClassifier.from_pretrained(first, backend="onnx")
+    path = clf.runner.path
+    assert path.parent == tmp_path / "cache"
+    assert not clf.model.training  # exporting left the torch model in eval mode (no dropout)
+    torch_clf = EmotionClassifier(clf.model, clf.tokenizer)
+    np.testing.assert_allclose(torch_clf.predict_proba(SAMPLE), clf.predict_proba(SAMPLE), atol=1e-4)
+    exports = []
+    monkeypatch.setattr(onnxfiles, "export_onnx", lambda *a: exports.append(a))
+    again = EmotionClassifier.from_pretrained(first, backend="onnx")
+    assert again.runner.path == path and exports == []  # the second load reuses the file
+    assert again._model is None  # ...and leaves the torch weights on disk until asked for
+    np.testing.assert_allclose(again.predict_proba(SAMPLE), torch_clf.predict_proba(SAMPLE), atol=1e-4)
+    assert again.model.config.num_labels == 28 and not again.model.training  # loaded on demand
+    shipped = first / "onnx" / path.name  # a file shipped with the checkpoint comes first
+    shipped.parent.mkdir()
+    shipped.write_bytes(path.read_bytes())
+    assert EmotionClassifier.from_pretrained(first, backend="onnx").runner.path == shipped
+    second = make_tiny_checkpoint(tmp_path / "b", seed=2)  # other weights: another file
+    assert onnxfiles.weights_key(second) != onnxfiles.weights_key(first)
+
+
+def test_exports_shipped_beside_the_weights_are_used(tmp_path, monkeypatch):
+    needs_onnx("onnx")
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=3)
+    fp32, int8 = onnxfiles.export_beside(folder)
+    assert fp32.parent == int8.parent == folder / "onnx"
+    monkeypatch.setattr(onnxfiles, "export_onnx", None)  # nothing may be exported now
+    assert EmotionClassifier.from_pretrained(folder, backend="onnx-int8").runner.path == int8
+
+
+def test_int8_fuses_the_attention_and_quantises_every_matmul(tmp_path):
+    """The int8 recipe: each layer's attention one fused op, every weight MatMul in int8."""
+    needs_onnx("onnx")
+    import onnx
+
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=4)
+    _, int8 = onnxfiles.export_beside(folder)
+    layers = AutoConfig.from_pretrained(folder).num_hidden_layers
+    ops = [n.op_type for n in onnx.load(str(int8)).graph.node]
+    # each layer's attention is one fused op, quantised (Q, K, V in one int8 GEMM); also
+    # quantised: the attention output, the FFN input and output (+ the head where it is a MatMul)
+    assert ops.count("QAttention") == layers and "Attention" not in ops
+    assert ops.count("MatMulInteger") >= 3 * layers
+    assert "MatMul" not in ops  # no float MatMul left
+
+
+def test_onnx_backends_need_onnxruntime(monkeypatch, tiny_model_dir):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ort(name, *args, **kwargs):
+        if name.startswith("onnxruntime"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ort)
+    with pytest.raises(ValueError, match="needs onnxruntime"):
+        EmotionClassifier.from_pretrained(tiny_model_dir, backend="onnx-int8")
+
+
+def test_bench_smoke(tmp_path, tiny_model_dir, tiny_thresholds, goemotions_dir, capsys):
+    """End to end on the tiny model: a few texts, no peer, no app; valid JSON, no timing asserts."""
+    from emotions.cli import main
+
+    out = tmp_path / "bench.json"
+    wanted = [b for b in BACKENDS if b == "torch" or _has_onnx()]
+    args = ["bench", "--model-dir", str(tiny_model_dir), "--thresholds", str(tiny_thresholds)]
+    args += ["--data-dir", str(goemotions_dir), "--backends", *wanted, "--n-single", "5"]
+    args += ["--n-batch", "40", "--batch-size", "16", "--threads", "1", "--no-peer", "--no-app"]
+    assert main([*args, "--output", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert set(report) >= {"config", "machine", "backends", "table", "command"}
+    assert list(report["backends"]) == wanted
+    for name, result in report["backends"].items():
+        assert set(result["single"]) == {"p50_ms", "p95_ms", "mean_ms", "n"}
+        assert result["single"]["n"] == 5 and result["batch_texts_per_s"] > 0
+        assert 0 <= result["test_macro_f1"] <= 1
+        if name != "torch":
+            assert result["texts_with_same_labels"] >= 0 and result["max_abs_prob_diff"] >= 0
+    assert "| predictor p50, one text (ms) |" in capsys.readouterr().out
+
+
+def test_bench_rejects_bad_settings(tiny_model_dir):
+    from emotions.tools.bench import BenchConfig
+
+    with pytest.raises(ValueError, match="n_single"):
+        BenchConfig(model_dir=str(tiny_model_dir), n_single=0)
+    with pytest.raises(ValueError, match="Unknown backend"):
+        BenchConfig(model_dir=str(tiny_model_dir), backends=["torch", "tpu"])
+    assert BenchConfig(model_dir=str(tiny_model_dir), backends=["onnx"]).backends == ["torch", "onnx"]
+
+
+def _has_onnx() -> bool:
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_a_corrupt_onnx_file_is_exported_again_or_named(tmp_path, monkeypatch, caplog):
+    """A truncated cached export is replaced; a broken shipped one is a clear error."""
+    needs_onnx("onnx")
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path / "cache"))
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=5)
+    cached = EmotionClassifier.from_pretrained(folder, backend="onnx-int8").runner.path
+    cached.write_bytes(cached.read_bytes()[:1000])  # an interrupted copy, say
+    with caplog.at_level("WARNING", logger="emotions.model.backends"):
+        again = EmotionClassifier.from_pretrained(folder, backend="onnx-int8")
+    assert again.runner.path == cached and "does not load" in caplog.text
+    assert again.predict_proba(SAMPLE).shape == (len(SAMPLE), 28)
+    shipped = folder / "onnx" / cached.name
+    shipped.parent.mkdir()
+    shipped.write_bytes(b"not a model")
+    with pytest.raises(ValueError, match=r"does not load in ONNX Runtime .*EMOTIONS_BACKEND=torch"):
+        EmotionClassifier.from_pretrained(folder, backend="onnx-int8")
+
+
+def test_onnxfiles_command_writes_the_int8_file_beside_the_weights(tmp_path):
+    needs_onnx("onnx")
+    import subprocess
+    import sys
+
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=6)
+    cmd = [sys.executable, "-m", "emotions.model.onnxfiles", str(folder), "--int8-only"]
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    key = onnxfiles.weights_key(folder)
+    assert sorted(p.name for p in (folder / "onnx").iterdir()) == [f"model-{key}-{onnxfiles.INT8_NAME}.onnx"]
+
+
+def test_a_failed_int8_export_leaves_no_files_behind(tmp_path, monkeypatch):
+    needs_onnx("onnx-int8")
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path / "cache"))
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=6)
+
+    def broken(path, config):  # after the export wrote its file
+        raise RuntimeError("fusion failed")
+
+    monkeypatch.setattr(onnxfiles, "fuse_attention", broken)
+    with pytest.raises(RuntimeError, match="fusion failed"):
+        EmotionClassifier.from_pretrained(folder, backend="onnx-int8")
+    assert list((tmp_path / "cache").iterdir()) == []  # no fused temporary, no half-written file

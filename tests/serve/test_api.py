@@ -1,0 +1,198 @@
+"""The named API endpoints, called through ``gradio_client`` on a launched tiny-model app."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+from helpers import GRADIO_WARNINGS, ROOT, free_port, import_app, serving, thresholds_with_rollups
+
+from emotions.labels import LABELS, VIEWS
+from emotions.serve import server
+from emotions.serve.uploads import MAX_ROWS
+
+pytestmark = GRADIO_WARNINGS
+TEXT = "OMG, yep!!! That is the final answer! Thank you so much!"
+
+
+@pytest.fixture(scope="module")
+def app(tiny_model_dir, tmp_path_factory):
+    return import_app(tiny_model_dir, thresholds_with_rollups(tmp_path_factory.mktemp("api") / "t.json"))
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    with serving(app) as url:
+        yield Client(url, verbose=False)
+
+
+def test_page_is_served(client):
+    with urllib.request.urlopen(client.src, timeout=30) as response:
+        assert response.status == 200 and "Emotion reader" in response.read().decode()
+
+
+def test_only_the_named_endpoints_are_public(client):
+    assert set(client.view_api(return_format="dict", print_info=False)["named_endpoints"]) == {
+        "/predict",
+        "/predict_batch",
+        "/explain",
+    }
+
+
+PLAIN_HTTP_DEFAULTS = ["calibrated", 0.5, 0.0, "emotions"]  # plain HTTP sends every value (README)
+
+
+def test_plain_http_needs_every_value_as_the_readme_says():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert '"data": ["Thank you so much!", "calibrated", 0.5, 0.0, "emotions"]' in readme
+
+
+def test_predict_defaults_to_the_calibrated_thresholds(app, client):
+    out = client.predict(TEXT, api_name="/predict")
+    calibrated = app.SERVED.classifier.thresholds
+    assert set(out["scores"]) == set(LABELS)
+    assert out["thresholds"] == {n: pytest.approx(calibrated[n], abs=1e-4) for n in LABELS}
+    expected = [n for n, p in out["scores"].items() if p >= calibrated[n]]
+    assert sorted(out["labels"]) == sorted(expected)
+    assert [out["scores"][n] for n in out["labels"]] == sorted(
+        (out["scores"][n] for n in out["labels"]), reverse=True
+    )
+    assert out["truncated"] is False
+
+
+def test_predict_matches_the_model(app, client):
+    out = client.predict(TEXT, api_name="/predict")
+    probs = app.SERVED.classifier.predict_proba([TEXT])[0]
+    assert out["scores"] == {n: pytest.approx(float(p), abs=1e-5) for n, p in zip(LABELS, probs)}
+
+
+def test_predict_global_mode_and_sensitivity(client):
+    low = client.predict(TEXT, mode="global", global_threshold=0.05, api_name="/predict")
+    high = client.predict(TEXT, mode="global", global_threshold=0.95, api_name="/predict")
+    assert set(high["labels"]) <= set(low["labels"])
+    assert set(low["labels"]) == {n for n, p in low["scores"].items() if p >= 0.05}
+    base = client.predict(TEXT, api_name="/predict")
+    keen = client.predict(TEXT, sensitivity=2.0, api_name="/predict")
+    assert set(base["labels"]) <= set(keen["labels"])
+    assert all(keen["thresholds"][n] < base["thresholds"][n] for n in LABELS)
+
+
+@pytest.mark.parametrize("view", ["ekman", "sentiment"])
+def test_predict_rolled_up_views(client, view):
+    out = client.predict(TEXT, view=view, api_name="/predict")
+    assert set(out["scores"]) == set(VIEWS[view]) and set(out["labels"]) <= set(VIEWS[view])
+
+
+def test_predict_truncates_long_text(client):
+    assert client.predict("so happy " * 300, api_name="/predict")["truncated"] is True
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"text": "   "}, "Empty text"),
+        ({"text": "hi", "mode": "loose"}, "mode"),
+        ({"text": "hi", "mode": "global", "global_threshold": 1.5}, "global_threshold"),
+        ({"text": "hi", "sensitivity": 9.0}, "sensitivity"),
+    ],
+)
+def test_predict_rejects_bad_input_clearly(client, kwargs, message):
+    with pytest.raises(AppError, match=message):
+        client.predict(**kwargs, api_name="/predict")
+
+
+def test_predict_batch(client):
+    texts = [TEXT, "", "so sad 😢", "<script>alert(1)</script>"]
+    out = client.predict(texts, api_name="/predict_batch")
+    assert len(out) == len(texts)
+    single = client.predict(TEXT, api_name="/predict")
+    assert out[0]["labels"] == single["labels"]
+    assert out[0]["scores"] == {n: pytest.approx(p, abs=1e-5) for n, p in single["scores"].items()}
+    assert out[1]["scores"] == {} and "empty" in out[1]["notice"]
+    assert all(set(o["scores"]) == set(LABELS) for o in (out[2], out[3]))
+    glob = client.predict(
+        texts[:1], mode="global", global_threshold=0.5, view="sentiment", api_name="/predict_batch"
+    )
+    assert set(glob[0]["scores"]) == set(VIEWS["sentiment"])
+    assert client.predict([], api_name="/predict_batch") == []
+
+
+def test_predict_batch_row_limit(client):
+    with pytest.raises(AppError, match=f"limit of {MAX_ROWS}"):
+        client.predict(["hi"] * (MAX_ROWS + 1), api_name="/predict_batch")
+
+
+def test_python_app_py_launches_the_page(tiny_model_dir, tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "EMOTIONS_MODEL_DIR": str(tiny_model_dir),
+        "EMOTIONS_THRESHOLDS": str(thresholds_with_rollups(tmp_path / "t.json")),
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+    }
+    env.pop("EMOTIONS_MODEL_REPO", None)
+    log = tmp_path / "app.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline, status = time.monotonic() + 120, None
+        while status is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    status = response.status
+            except OSError:
+                time.sleep(1)
+        assert status == 200, log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_python_app_py_without_a_model_stops_with_one_message(tmp_path):
+    env = {**os.environ, "EMOTIONS_MODEL_DIR": str(tmp_path / "model")}
+    env.pop("EMOTIONS_MODEL_REPO", None)
+    done = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    message = done.stderr.strip().splitlines()[-1]
+    expected = f"Emotion reader cannot start: Model folder not found: {tmp_path / 'model'}."
+    assert message.startswith(expected) and "EMOTIONS_MODEL_REPO" in message
+
+
+def test_sessionless_http_calls_keep_a_bounded_number_of_sessions(app, client, monkeypatch):
+    """curl-style calls each get a new session; Gradio keeps at most SESSION_CAPACITY of them."""
+    import json
+
+    import httpx
+
+    monkeypatch.setattr(app.demo, "state_session_capacity", 3)
+    app.demo.state_holder.capacity = 3  # what launch(state_session_capacity=3) sets
+    base = client.src.rstrip("/")
+    with httpx.Client(timeout=60) as http:
+        for i in range(6):
+            posted = http.post(
+                f"{base}/gradio_api/call/predict", json={"data": [f"text {i}", *PLAIN_HTTP_DEFAULTS]}
+            )
+            stream = http.get(f"{base}/gradio_api/call/predict/{posted.json()['event_id']}").text
+            assert "event: complete" in stream, stream
+            result = json.loads(stream.split("data:", 1)[1])
+            assert set(result[0]["scores"]) == set(LABELS)
+    assert len(app.demo.state_holder.session_data) <= 3
+
+
+def test_launch_bounds_the_sessions_kept(app, monkeypatch):
+    seen = {}
+    monkeypatch.setattr(app.demo, "launch", lambda **kwargs: seen.update(kwargs))
+    server.launch(app.demo)
+    assert seen["state_session_capacity"] == server.SESSION_CAPACITY <= 1000

@@ -1,0 +1,139 @@
+"""Train a tiny model through the CLI, then calibrate, evaluate and predict with it."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from helpers import WORDS, make_tiny_checkpoint
+
+from emotions.cli import main
+from emotions.labels import LABELS
+from emotions.model.inference import EmotionClassifier
+from emotions.model.modeling import MeanPoolBertForSequenceClassification
+from emotions.train.training import TrainConfig, build_model
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory):
+    """A few hundred synthetic comments in the release's TSV format."""
+    folder = tmp_path_factory.mktemp("goemotions")
+    rng = np.random.default_rng(0)
+    words = WORDS[5:]
+    for split, n in (("train", 300), ("dev", 120), ("test", 120)):
+        rows = []
+        for i in range(n):
+            text = " ".join(rng.choice(words, rng.integers(2, 12)))
+            labels = sorted(set(rng.integers(0, 28, rng.integers(1, 3)).tolist()))
+            rows.append(f"{text}\t{','.join(map(str, labels))}\tid{i}")
+        (folder / f"{split}.tsv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, tiny_data):
+    root = tmp_path_factory.mktemp("run")
+    base = make_tiny_checkpoint(root / "base")
+    out = root / "model"
+    args = ["train", "--base-model", str(base), "--data-dir", str(tiny_data), "--output-dir", str(out)]
+    assert main([*args, "--epochs", "1", "--batch-size", "16", "--max-length", "16"]) == 0
+    return root, out
+
+
+def test_train_saves_a_self_describing_fp16_checkpoint(trained):
+    _, out = trained
+    config = json.loads((out / "config.json").read_text())
+    assert config["problem_type"] == "multi_label_classification"
+    assert [config["id2label"][str(i)] for i in range(28)] == list(LABELS)
+    assert config["label2id"]["gratitude"] == 15
+    from safetensors import safe_open
+
+    with safe_open(out / "model.safetensors", "pt") as f:
+        dtypes = {str(f.get_tensor(k).dtype) for k in f.keys()}
+    assert dtypes == {"torch.float16"}
+    assert (out / "tokenizer.json").is_file()
+    assert json.loads((out / "training_config.json").read_text())["epochs"] == 1
+    assert "eval_macro_f1" in json.loads((out / "dev_metrics.json").read_text())["dev"]
+    reloaded = EmotionClassifier.from_pretrained(out)
+    probs = reloaded.predict_proba(["thank you so much", "i hate this"])
+    assert probs.shape == (2, 28) and ((probs >= 0) & (probs <= 1)).all()
+
+
+def test_calibrate_evaluate_predict(trained, tiny_data, tmp_path):
+    root, out = trained
+    thresholds = root / "thresholds.json"
+    assert (
+        main(
+            ["calibrate", "--model-dir", str(out), "--data-dir", str(tiny_data), "--output", str(thresholds)]
+        )
+        == 0
+    )
+    data = json.loads(thresholds.read_text())
+    assert set(data["thresholds"]) == set(LABELS) and data["split"] == "dev"
+    assert all(0 < t < 1 for t in data["thresholds"].values())
+    assert set(data["rollups"]) == {"ekman", "sentiment"}
+
+    reports = root / "reports"
+    args = ["--model-dir", str(out), "--thresholds", str(thresholds), "--data-dir", str(tiny_data)]
+    assert main(["evaluate", *args, "--output-dir", str(reports)]) == 0
+    metrics = json.loads((reports / "metrics.json").read_text())
+    for view in ("emotions", "ekman", "sentiment"):
+        assert set(metrics["model"][view]) == {"0.5", "global", "per-class"}
+        assert 0 < metrics["model"][view]["global"]["threshold"] < 1
+    assert {"macro_f1", "micro_f1", "weighted_f1", "samples_f1", "roc_auc"} <= set(
+        metrics["model"]["emotions"]["0.5"]
+    )
+    assert "baseline" in metrics
+    with (reports / "per_class.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 * 28 and {r["thresholds"] for r in rows} == {"0.5", "per-class"}
+    assert (reports / "f1_per_emotion.png").stat().st_size > 1000
+    assert (reports / "ekman_confusion.png").stat().st_size > 1000
+
+    inputs = tmp_path / "in.csv"
+    inputs.write_text('text,id\n"wow, thanks",1\n<b>no</b>,2\n')
+    output = tmp_path / "out.jsonl"
+    assert main(["predict", *args[:4], "--input", str(inputs), "--output", str(output), "good"]) == 0
+    lines = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [p["text"] for p in lines] == ["good", "wow, thanks", "<b>no</b>"]
+    assert all(set(p["scores"]) == set(LABELS) for p in lines)
+    for p in lines:  # labels: those passing their thresholds, strongest first
+        passing = [n for n in LABELS if p["scores"][n] >= data["thresholds"][n]]
+        assert p["labels"] == sorted(passing, key=lambda n: -p["scores"][n])
+
+
+def test_predict_reads_stdin_and_writes_csv(trained):
+    root, out = trained
+    cmd = [sys.executable, "-m", "emotions", "predict", "--model-dir", str(out), "--thresholds", "",
+           "--threshold", "0.5", "--format", "csv"]  # fmt: skip
+    result = subprocess.run(
+        cmd, input="first line\nsecond line\n", capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(result.stdout.splitlines()))
+    assert rows[0][:2] == ["text", "labels"] and rows[0][2:] == list(LABELS)
+    assert [r[0] for r in rows[1:]] == ["first line", "second line"]
+
+
+def test_cli_errors_are_one_clear_line(tmp_path, capsys):
+    assert main(["predict", "--model-dir", str(tmp_path / "none"), "hi"]) == 1
+    assert main(["train", "--loss", "hinge"]) == 1
+    assert main(["nope"]) == 2
+
+
+def test_num_layers_keeps_the_base_models_first_layers(tmp_path):
+    base = make_tiny_checkpoint(tmp_path / "base")  # 2 layers
+    model = build_model(TrainConfig(base_model=str(base), num_layers=1))
+    assert model.config.num_hidden_layers == 1 and len(model.bert.encoder.layer) == 1
+    source = MeanPoolBertForSequenceClassification.from_pretrained(base)
+    for mine, theirs in zip(
+        model.bert.encoder.layer[0].parameters(), source.bert.encoder.layer[0].parameters()
+    ):
+        assert torch.equal(mine, theirs)  # layer 0's trained weights, not a fresh init
+    with pytest.raises(ValueError, match="num_layers=3, but .* has 2 layers: pass at most 2"):
+        build_model(TrainConfig(base_model=str(base), num_layers=3))
+    with pytest.raises(ValueError, match="num_layers=0 must be at least 1"):
+        TrainConfig(base_model=str(base), num_layers=0)
