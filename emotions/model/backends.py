@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 BACKENDS = ("torch", "onnx", "onnx-int8")
 BACKEND_ENV = "EMOTIONS_BACKEND"
 # The app's default: int8 ONNX answers 4x faster than torch with test macro-F1 within 0.001 of
-# it (README, Benchmarks). torch stays the reference, and the fallback without onnxruntime.
+# it (docs/benchmarks.md). torch stays the reference, and the fallback without onnxruntime.
 APP_BACKEND = "onnx-int8"
 
 

@@ -2,7 +2,7 @@
 
 all-MiniLM-L6-v2 was trained with mean pooling, so its [CLS] vector starts out
 meaningless: the stock CLS-pooled ``BertForSequenceClassification`` learns slowly from
-it (see the README's head comparison). This class is the stock one with the pooling
+it (see the head comparison in docs/model.md). This class is the stock one with the pooling
 swapped. Importing ``emotions.model.modeling`` registers it with the Auto classes, so
 ``AutoModelForSequenceClassification.from_pretrained("model/")`` works as usual
 (``EmotionClassifier.from_pretrained`` imports it when it loads the torch model).

@@ -112,7 +112,7 @@ def quantize_onnx(src: str | Path, dst: str | Path, keep_fp32: Sequence[str] = (
     than keeping each layer's feed-forward output projection in fp32 (the previous recipe,
     int8v3: dev +0.004, test -0.003). Without the attention fused, quantising every MatMul
     had cost test -0.006. Per-tensor weights, 7-bit (``reduce_range``) and uint8 weights
-    were no better; nor was SmoothQuant on the feed-forward outputs (README).
+    were no better; nor was SmoothQuant on the feed-forward outputs (docs/benchmarks.md).
     """
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic

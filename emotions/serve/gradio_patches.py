@@ -21,6 +21,21 @@ event touches (as they already did), and the deep link route gets the rest built
 asks, so it returns what it returned before. It relies on ``SessionState.__init__(blocks)``
 building configs for ``blocks.blocks`` only, and on ``_update_value_in_config``,
 ``_update_config`` and ``components``; on a ``SessionState`` without them it changes nothing.
+
+**Value counts named, not echoed** (:func:`name_the_values`). ``Blocks.validate_inputs``
+refuses a call with too few values with a ``ValueError`` that quotes every value received,
+and Gradio prints its traceback: a curl user who sends only the text got ``{"error": null}``
+and the server log got the text. Too many values were silently dropped. The patch raises a
+``gr.Error`` (shown to the caller, not printed) that names the endpoint's parameters in order
+and the v2 route that fills the optional ones, for too few and for too many. It relies on
+``validate_inputs(block_fn, inputs)`` being called before any input is processed.
+
+**Tracebacks without messages** (:func:`quiet_tracebacks`). Gradio prints the traceback of
+every error that is not a ``gr.Error`` with ``traceback.print_exc()``, in
+``gradio.queueing``, ``gradio.routes``, ``gradio.route_utils`` and ``gradio.utils``; the
+messages can quote inputs (``Blocks._format_processing_error`` puts the value in). The patch
+gives those modules a ``traceback`` whose ``print_exc`` logs the error's type and where it was
+raised (:func:`emotions.serve.privacy.summary`); everything else is the real module.
 """
 
 from __future__ import annotations
@@ -30,7 +45,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import gradio
+import gradio.blocks
+import gradio.queueing
+import gradio.route_utils
+import gradio.routes
+import gradio.utils
 from gradio.state_holder import SessionState
+
+from .privacy import parameter_names, summary
 
 logger = logging.getLogger(__name__)
 CHECKED_ON = "6.31.0"  # the Gradio every patch here was checked on
@@ -94,4 +116,74 @@ def apply(version: str | None = None) -> bool:
             CHECKED_ON,
         )
         return False
-    return defer_session_configs()
+    return all([defer_session_configs(), name_the_values(), quiet_tracebacks()])
+
+
+# ---- value counts named, not echoed -----------------------------------------------------------
+
+_original_validate = gradio.blocks.Blocks.validate_inputs
+
+
+def count_message(block_fn: Any, got: int) -> str:
+    """What a call with ``got`` values should have sent, naming no value."""
+    wanted = len(block_fn.inputs)
+    names = parameter_names(block_fn.fn)
+    if block_fn.api_name and names and len(names) == wanted:
+        return (
+            f"/{block_fn.api_name} takes {wanted} values in this order: {', '.join(names)}; it got {got}. "
+            f'Send all of them as "data", or POST {{"{names[0]}": ...}} to /gradio_api/call/v2/'
+            f"{block_fn.api_name}, which fills in the optional ones."
+        )
+    return f"This event takes {wanted} values; it got {got}. Reload the page and try again."
+
+
+def _validate_inputs(self: Any, block_fn: Any, inputs: list[Any]) -> None:
+    if len(inputs) != len(block_fn.inputs):
+        raise gradio.Error(count_message(block_fn, len(inputs)), print_exception=False)
+
+
+def name_the_values() -> bool:
+    """Patch ``Blocks.validate_inputs`` (process-wide); returns whether it is in place."""
+    blocks = gradio.blocks.Blocks
+    if not callable(getattr(blocks, "validate_inputs", None)):
+        logger.warning("Gradio's Blocks.validate_inputs has changed: its errors keep quoting inputs.")
+        return False
+    blocks.validate_inputs = _validate_inputs
+    return True
+
+
+# ---- tracebacks without messages --------------------------------------------------------------
+
+TRACEBACK_MODULES = (gradio.queueing, gradio.routes, gradio.route_utils, gradio.utils)
+
+
+class _QuietTraceback:
+    """The ``traceback`` module, but ``print_exc`` logs the error's type and place only."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def print_exc(self, *args: Any, **kwargs: Any) -> None:
+        import sys
+
+        err = sys.exc_info()[1]
+        if err is not None:
+            logger.error("Gradio caught %s (message not logged).", summary(err))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def quiet_tracebacks() -> bool:
+    """Give Gradio's modules the quiet ``traceback``; returns whether every one has it."""
+    done = True
+    for module in TRACEBACK_MODULES:
+        real = getattr(module, "traceback", None)
+        if isinstance(real, _QuietTraceback):
+            continue
+        if real is None or not hasattr(real, "print_exc"):
+            logger.warning("%s no longer uses traceback: its tracebacks stay as they are.", module.__name__)
+            done = False
+            continue
+        module.traceback = _QuietTraceback(real)
+    return done

@@ -23,7 +23,7 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from . import gradio_patches, render, uploads
+from . import gradio_patches, privacy, render, uploads
 from .bodylimit import BodyLimit
 from .served import ServedModel, load_from_environment
 
@@ -76,9 +76,13 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         # events touch; 1,000 bound the rest. A visitor's state (results, overrides) is dropped
         # only after 1,000 newer sessions.
         "state_session_capacity": SESSION_CAPACITY,
-        "app_kwargs": {"middleware": [Middleware(BodyLimit)]},  # 413 for huge bodies, before parsing
+        "app_kwargs": {
+            "middleware": [Middleware(BodyLimit)],  # 413 for huge bodies, before parsing
+            "exception_handlers": privacy.exception_handlers(),  # malformed requests: clear, nothing echoed
+        },
         **kwargs,
     }
+    privacy.redact_logged_exceptions()  # no exception message reaches a log (see privacy)
     gradio_patches.apply()
     uploads.keep_pruning()  # our own copies of the CSV results go too, even if no one uploads again
     return demo.launch(**options)

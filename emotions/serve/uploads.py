@@ -20,6 +20,8 @@ import numpy as np
 
 from emotions.labels import emoji_for
 
+from .csvout import SafeWriter
+
 logger = logging.getLogger(__name__)
 MAX_ROWS = 500  # texts per upload or API call
 MAX_BYTES = 1_000_000  # upload size
@@ -141,10 +143,10 @@ def write_csv(
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "emotions.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
+        writer = SafeWriter(f)
         writer.writerow(["text", "detected", *labels])
         for text, found, row in zip(texts, detected, probs):
-            writer.writerow([_safe_cell(text), ";".join(found), *(f"{p:.4f}" for p in row)])
+            writer.writerow([text, ";".join(found), *(f"{p:.4f}" for p in row)])
     return path
 
 
@@ -172,11 +174,6 @@ def keep_pruning(folder: Path = EXPORTS, every: float = PRUNE_EVERY, keep_second
     thread = threading.Thread(target=loop, name="prune-exports", daemon=True)
     thread.start()
     return thread
-
-
-def _safe_cell(text: str) -> str:
-    """Keep spreadsheet apps from running a text as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def discard_upload(path: str | Path | None, upload_dir: str | Path) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from emotions.model.inference import EmotionClassifier
+from emotions.serve.csvout import SafeWriter
 
 logger = logging.getLogger(__name__)
 FORMATS = ("jsonl", "csv")
@@ -73,7 +74,7 @@ def write_predictions(predictions, labels: list[str], fmt: str, out: TextIO) -> 
         for p in predictions:
             out.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
         return
-    writer = csv.writer(out)
+    writer = SafeWriter(out)  # visitor text in a spreadsheet: never a formula
     writer.writerow(["text", "labels", *labels])
     for p in predictions:
         writer.writerow([p.text, ";".join(p.labels), *(p.scores[n] for n in labels)])

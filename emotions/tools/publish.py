@@ -30,7 +30,7 @@ TARGETS = ("model", "space", "all")
 # The Space runs app.py with the parts of the package that serve (emotions.model, emotions.serve);
 # weights and thresholds come from the model repo.
 SPACE_FILES = (
-    "app.py", "requirements.txt", "README.md", "docs/*.png",
+    "app.py", "requirements.txt", "README.md", "docs/*.png", "docs/*.md",  # the card links the docs
     "emotions/__init__.py", "emotions/labels.py", "emotions/model/*.py", "emotions/serve/*.py",
 )  # fmt: skip
 SPACE_REQUIRED = ("app.py", "requirements.txt", "README.md", "emotions/__init__.py")

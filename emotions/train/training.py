@@ -53,7 +53,7 @@ class TrainConfig:
     num_layers: int | None = field(
         default=None,
         metadata={"help": "Keep only the base model's first N layers: faster, a little less accurate "
-                  "(README, Benchmarks). Default: all."},
+                  "(docs/benchmarks.md). Default: all."},
     )  # fmt: skip
     data_dir: str | None = field(default=None, metadata={"help": "GoEmotions TSV folder."})
     dataset_id: str | None = field(default=None, metadata={"help": "Or a Hub dataset id."})
@@ -61,7 +61,7 @@ class TrainConfig:
         default="mean",
         metadata={"help": "mean: mean over tokens (our head); cls: stock BertForSequenceClassification."},
     )  # fmt: skip
-    loss: str = field(default="focal", metadata={"help": f"One of {LOSSES}: focal won on dev (README)."})
+    loss: str = field(default="focal", metadata={"help": f"One of {LOSSES}: focal won on dev (docs/model.md)."})
     focal_gamma: float = field(default=2.0, metadata={"help": "Focusing power of focal loss."})
     epochs: float = field(default=4.0, metadata={"help": "Passes over the training set."})
     learning_rate: float = field(default=1e-4, metadata={"help": "Peak LR of the encoder."})

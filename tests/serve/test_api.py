@@ -53,6 +53,24 @@ def test_plain_http_needs_every_value_as_the_readme_says():
     assert '"data": ["Thank you so much!", "calibrated", 0.5, 0.0, "emotions"]' in readme
 
 
+def test_the_readme_s_curl_calls_work(client):
+    import json
+    import re
+
+    import httpx
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    calls = re.findall(r"-X POST http://127\.0\.0\.1:7860(\S+) .*?\n\s*-d '([^']+)'", readme)
+    assert {path for path, _ in calls} == {"/gradio_api/call/v2/predict", "/gradio_api/call/predict"}
+    for path, body in calls:
+        started = httpx.post(client.src.rstrip("/") + path, json=json.loads(body), timeout=60).json()
+        stream = httpx.get(
+            f"{client.src.rstrip('/')}/gradio_api/call/predict/{started['event_id']}", timeout=60
+        )
+        event, data = re.findall(r"event: (\w+)\ndata: (.*)", stream.text)[-1]
+        assert event == "complete" and set(json.loads(data)[0]["labels"]) <= set(LABELS) | set(VIEWS["ekman"])
+
+
 def test_predict_defaults_to_the_calibrated_thresholds(app, client):
     out = client.predict(TEXT, api_name="/predict")
     calibrated = app.SERVED.classifier.thresholds

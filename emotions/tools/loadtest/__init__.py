@@ -15,7 +15,7 @@ ended: no texts. That gives the server's own view of ordering and waiting; clien
 alone are not enough, since on a busy machine a client thread can take seconds to send or to
 notice an answer.
 
-Checks (exit status 1 if one fails; each is a function in :mod:`emotions.tools.loadchecks`):
+Checks (exit status 1 if one fails; each is a function in :mod:`emotions.tools.loadtest.checks`):
 
 - **all answered, zero errors**: every request answered, none with an error, within ``--timeout``.
 - **in order**: the model runs one request at a time, first come first served: the server must
