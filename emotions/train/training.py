@@ -61,7 +61,9 @@ class TrainConfig:
         default="mean",
         metadata={"help": "mean: mean over tokens (our head); cls: stock BertForSequenceClassification."},
     )  # fmt: skip
-    loss: str = field(default="focal", metadata={"help": f"One of {LOSSES}: focal won on dev (docs/model.md)."})
+    loss: str = field(
+        default="focal", metadata={"help": f"One of {LOSSES}: focal won on dev (docs/model.md)."}
+    )
     focal_gamma: float = field(default=2.0, metadata={"help": "Focusing power of focal loss."})
     epochs: float = field(default=4.0, metadata={"help": "Passes over the training set."})
     learning_rate: float = field(default=1e-4, metadata={"help": "Peak LR of the encoder."})
