@@ -25,18 +25,18 @@ QUICK = {**PRIVATE, "concurrency_limit": None, "show_progress": "hidden"}  # nev
 def build_demo(served: ServedModel) -> gr.Blocks:
     """The page, wired to ``served``; not launched."""
     with gr.Blocks(title="Emotion reader", analytics_enabled=False, delete_cache=server.DELETE_CACHE) as demo:
-        gr.Markdown(layout.INTRO)
+        gr.Markdown(layout.intro(served))
         scores, batch_scores, overrides = gr.State(None), gr.State(None), gr.State({})
         explanation = gr.State(None)  # the last text's explanation: every word, every emotion
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=320):
                 with gr.Tabs():
                     with gr.Tab("Text", id="text"):
-                        tab = layout.text_tab()
+                        tab = layout.text_tab(served)
                     with gr.Tab("Batch", id="batch"):
                         batch = layout.batch_tab()
             with gr.Column(scale=3, min_width=280, elem_id="settings"):
-                panel = layout.settings_panel()
+                panel = layout.settings_panel(served)
         gr.HTML(layout.footer_html(served), js_on_load=None)
 
         # The settings panel, read by every event that cuts probabilities (events.Controls).
@@ -93,7 +93,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
 
         # The per-class thresholds: inspect one, override it, reset.
         panel.mode.change(events.show_mode, panel.mode, [panel.global_threshold, panel.per_class], **QUICK)
-        panel.view.change(events.view_names, panel.view, panel.pick, **QUICK)
+        panel.view.change(partial(events.view_names, served), panel.view, panel.pick, **QUICK)
         gr.on(
             [panel.pick.change, panel.sensitivity.change, overrides.change, demo.load],
             partial(events.inspect_threshold, served),

@@ -1,12 +1,20 @@
-"""The 28 GoEmotions labels, an emoji for each, and the paper's roll-ups.
+"""A model's labels, their emojis, and the views of them (roll-ups to fewer groups).
 
-Label order is the release's (``labels.txt``): 27 emotions, then neutral. The roll-ups
-are the paper's mappings to Ekman's six basic emotions and to sentiment; neutral maps
-to neutral in both. They are copied here (and checked against the data's
-``*_mapping.json`` by a test) so the app needs no data files at run time.
+A loaded model describes itself: its labels come from its config (``id2label``), and its
+roll-ups from a ``rollups.json`` beside it (:meth:`LabelSet.from_pretrained`). For
+GoEmotions' 28 labels (27 emotions, then neutral, the release's order), the paper's
+mappings to Ekman's six basic emotions and to sentiment are shipped here (checked against
+the data's ``*_mapping.json`` by a test), so the app needs no data files at run time.
+An emoji for any label: GoEmotions' own where the name is known, else one the ``emoji``
+package names after it, else a neutral tag; the last two are marked as guesses.
 """
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import emoji
 import numpy as np
@@ -75,48 +83,143 @@ SENTIMENT_MAPPING: dict[str, tuple[str, ...]] = {
     "neutral": ("neutral",),
 }  # fmt: skip
 
-VIEWS: dict[str, dict[str, tuple[str, ...]]] = {
-    "emotions": {name: (name,) for name in LABELS},
+GOEMOTIONS_ROLLUPS: dict[str, dict[str, tuple[str, ...]]] = {
     "ekman": EKMAN_MAPPING,
     "sentiment": SENTIMENT_MAPPING,
 }
+VIEW_TITLES = {"ekman": "Ekman's 6 + neutral", "sentiment": "Sentiment"}
+ROLLUPS_FILE = "rollups.json"  # beside a model: {"view": {"group": ["label", ...]}}
+GUESSED = "guessed from the label's name"
+DEFAULT_EMOJI = emoji.emojize(":label:")
+
+
+@lru_cache(maxsize=4096)
+def emoji_and_source(name: str) -> tuple[str, str]:
+    """The emoji for a label or group, and where it came from: ``goemotions``, ``emoji``
+    (the emoji package's name or alias for it: a guess) or ``default`` (a neutral tag)."""
+    if name in EMOJI:
+        return EMOJI[name], "goemotions"
+    word = str(name).strip().lower().replace(" ", "_")
+    found = emoji.emojize(f":{word}:", language="alias")
+    if found != f":{word}:":
+        return found, "emoji"
+    for char, data in emoji.EMOJI_DATA.items():
+        if word and word in data["en"].strip(":").lower().split("_"):
+            return char, "emoji"
+    return DEFAULT_EMOJI, "default"
 
 
 def emoji_for(name: str) -> str:
-    """The emoji shown for a label or roll-up group (a neutral face if unknown)."""
-    return EMOJI.get(name, EMOJI["neutral"])
+    """The emoji shown for a label or roll-up group."""
+    return emoji_and_source(name)[0]
 
 
-def rollup_matrix(view: str, labels: tuple[str, ...] = LABELS) -> tuple[list[str], np.ndarray]:
-    """Group names and a 0/1 matrix ``[len(labels), n_groups]`` for a view."""
-    if view not in VIEWS:
-        raise ValueError(f"Unknown view {view!r}: choose one of {sorted(VIEWS)}.")
-    groups = list(VIEWS[view])
-    matrix = np.zeros((len(labels), len(groups)), dtype=np.float32)
-    index = {name: i for i, name in enumerate(labels)}
-    for j, group in enumerate(groups):
-        for member in VIEWS[view][group]:
-            matrix[index[member], j] = 1.0
-    return groups, matrix
+def is_guessed(name: str) -> bool:
+    return emoji_and_source(name)[1] != "goemotions"
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    """A model's labels and its views: ``emotions`` (the labels themselves) and roll-ups."""
+
+    labels: tuple[str, ...]
+    rollups: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    source: str = "the model's config"
+
+    def __post_init__(self) -> None:
+        if not self.labels:
+            raise ValueError(f"{self.source}: the model has no labels; give its config an id2label.")
+        repeated = sorted({n for n in self.labels if self.labels.count(n) > 1})
+        if repeated:
+            raise ValueError(
+                f"{self.source}: label names must be unique, but {repeated} repeat: rename them."
+            )
+        for view, groups in self.rollups.items():
+            if view == "emotions" or not groups:
+                raise ValueError(f"{self.source}: view {view!r} is reserved or empty: rename it or drop it.")
+            unknown = sorted({m for members in groups.values() for m in members} - set(self.labels))
+            if unknown:
+                raise ValueError(
+                    f"{self.source}: view {view!r} names labels the model does not have: {unknown}. "
+                    f"Use the model's labels ({list(self.labels)})."
+                )
+
+    @classmethod
+    def for_labels(cls, labels, rollups: dict | None = None, source: str = "the model's config") -> LabelSet:
+        """``labels`` with ``rollups``; GoEmotions' 28 get the paper's roll-ups by default."""
+        labels = tuple(str(n) for n in labels)
+        if rollups is None and set(labels) == set(LABELS):  # GoEmotions' labels, in any order
+            rollups = GOEMOTIONS_ROLLUPS
+        parsed = {v: {str(g): tuple(m) for g, m in groups.items()} for v, groups in (rollups or {}).items()}
+        return cls(labels, parsed, source)
+
+    @classmethod
+    def from_pretrained(cls, model_dir: str | Path, labels) -> LabelSet:
+        """``labels`` with the roll-ups of ``<model_dir>/rollups.json`` (if there is one)."""
+        path = Path(model_dir) / ROLLUPS_FILE
+        if not path.is_file():
+            return cls.for_labels(labels)
+        try:
+            rollups = json.loads(path.read_text(encoding="utf-8"))
+            ok = isinstance(rollups, dict) and all(
+                isinstance(g, dict) and all(isinstance(m, list) for m in g.values()) for g in rollups.values()
+            )
+        except (ValueError, UnicodeDecodeError) as err:
+            raise ValueError(f"{path} is not valid JSON ({err}): fix it or delete it.") from None
+        if not ok:
+            raise ValueError(
+                f'{path} must map each view to groups of labels: {{"view": {{"group": ["label"]}}}}.'
+            )
+        return cls.for_labels(labels, rollups, str(path))
+
+    @property
+    def views(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        return {"emotions": {name: (name,) for name in self.labels}, **self.rollups}
+
+    def title(self, view: str) -> str:
+        """How the page names a view: "27 emotions + neutral", "Ekman's 6 + neutral", ..."""
+        if view != "emotions":
+            return VIEW_TITLES.get(view, view.replace("_", " ").capitalize())
+        n = len(self.labels)
+        return f"{n - 1} emotions + neutral" if "neutral" in self.labels else f"{n} emotions"
+
+    def groups(self, view: str) -> list[str]:
+        if view not in self.views:
+            raise ValueError(f"view={view!r} is unknown: choose one of {list(self.views)}.")
+        return list(self.views[view])
+
+    def matrix(self, view: str) -> np.ndarray:
+        """0/1 matrix ``[n_labels, n_groups]``: which labels each group of ``view`` holds."""
+        groups = self.groups(view)
+        out = np.zeros((len(self.labels), len(groups)), dtype=np.float32)
+        index = {name: i for i, name in enumerate(self.labels)}
+        for j, group in enumerate(groups):
+            for member in self.views[view][group]:
+                out[index[member], j] = 1.0
+        return out
+
+    def view_probs(self, probs: np.ndarray, view: str) -> tuple[list[str], np.ndarray]:
+        """Names and probabilities of a view's rows: a group scores its strongest member
+        (``probs``: one text's ``[n_labels]`` or many texts' ``[n, n_labels]``)."""
+        groups = self.groups(view)
+        probs = np.asarray(probs, dtype=np.float32)
+        if view == "emotions":
+            return groups, probs
+        return groups, (probs[..., :, None] * self.matrix(view)).max(axis=-2)
+
+    def view_targets(self, targets: np.ndarray, view: str) -> tuple[list[str], np.ndarray]:
+        """0/1 targets rolled up to a view: a group is on when any member is."""
+        return self.view_probs(targets, view)
+
+
+GOEMOTIONS = LabelSet.for_labels(LABELS, source="GoEmotions")
+VIEWS = GOEMOTIONS.views  # GoEmotions' views (the shipped model's)
 
 
 def rollup_probs(probs: np.ndarray, view: str) -> tuple[list[str], np.ndarray]:
-    """Roll per-label probabilities up to a view: a group scores its strongest member."""
-    groups, matrix = rollup_matrix(view)
-    probs = np.asarray(probs, dtype=np.float32)
-    rolled = (probs[..., :, None] * matrix).max(axis=-2)
-    return groups, rolled
+    """GoEmotions' probabilities rolled up to one of its views."""
+    return GOEMOTIONS.view_probs(probs, view)
 
 
 def rollup_targets(targets: np.ndarray, view: str) -> tuple[list[str], np.ndarray]:
-    """Roll 0/1 label targets up to a view: a group is on when any member is."""
-    return rollup_probs(targets, view)
-
-
-def view_probs(probs: np.ndarray, labels: list[str], view: str) -> tuple[list[str], np.ndarray]:
-    """Names and probabilities of a view's rows (``probs``: one text's or many texts')."""
-    if view not in VIEWS:
-        raise ValueError(f"view={view!r} is unknown: choose one of {list(VIEWS)}.")
-    if view == "emotions":
-        return list(labels), np.asarray(probs, dtype=np.float32)
-    return rollup_probs(probs, view)
+    return GOEMOTIONS.view_targets(targets, view)

@@ -82,11 +82,14 @@ def thresholds_with_rollups(path: Path, seed: int = 0) -> Path:
     return save_thresholds(path, LABELS, values, rng.uniform(0, 1, len(LABELS)), {"rollups": rollups})
 
 
-def import_app(model_dir: Path, thresholds: Path):
+def import_app(model_dir: Path, thresholds: Path | None):
     """A fresh ``import app`` with the model taken from ``model_dir`` and ``thresholds``."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("EMOTIONS_MODEL_DIR", str(model_dir))
-        mp.setenv("EMOTIONS_THRESHOLDS", str(thresholds))
+        if thresholds is None:  # beside the model
+            mp.delenv("EMOTIONS_THRESHOLDS", raising=False)
+        else:
+            mp.setenv("EMOTIONS_THRESHOLDS", str(thresholds))
         mp.delenv("EMOTIONS_MODEL_REPO", raising=False)
         sys.modules.pop("app", None)
         return importlib.import_module("app")
@@ -103,3 +106,39 @@ def serving(app_module) -> Iterator[str]:
         yield url
     finally:
         demo.close()
+
+
+EKMAN = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
+CUSTOM = ("admiration", "boredom", "gratitude", "xyzzy")  # one guessed emoji, one default
+
+
+def make_stock_checkpoint(
+    folder: Path, labels=EKMAN, multi_label: bool = False, arch: str = "bert", seed: int = 0
+) -> Path:
+    """A stock transformers classifier (2 layers, 32 wide) saved with ``save_pretrained``, as
+    a user would bring one: single-label unless ``multi_label``; ``arch`` one of bert,
+    distilbert, roberta, deberta-v2, modernbert."""
+    import transformers as T
+
+    torch.manual_seed(seed)
+    tokenizer = tiny_tokenizer(folder)
+    kw = dict(
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={n: i for i, n in enumerate(labels)},
+    )
+    kw["problem_type"] = "multi_label_classification" if multi_label else "single_label_classification"
+    size = dict(vocab_size=len(WORDS), max_position_embeddings=170)
+    config = {
+        "bert": lambda: T.BertConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, **size, **kw),
+        "distilbert": lambda: T.DistilBertConfig(dim=32, n_layers=2, n_heads=2, hidden_dim=64, **size, **kw),
+        "roberta": lambda: T.RobertaConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, pad_token_id=0, **size, **kw),
+        "deberta-v2": lambda: T.DebertaV2Config(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, pad_token_id=0, **size, **kw),
+        "modernbert": lambda: T.ModernBertConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, pad_token_id=0, bos_token_id=2, eos_token_id=3, cls_token_id=2, sep_token_id=3, **size, **kw),
+    }[arch]()  # fmt: skip
+    model = T.AutoModelForSequenceClassification.from_config(config)
+    with torch.no_grad():  # spread the logits so the labels differ between texts
+        model.classifier.weight.normal_(0, 2.0) if hasattr(model.classifier, "weight") else None
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

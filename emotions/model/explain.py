@@ -31,12 +31,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import torch
 
-from emotions.labels import view_probs
+from emotions.labels import LabelSet
 
 from .backends import pad_batch
 from .inference import MAX_LENGTH, MAX_TEXT_CHARS, EmotionClassifier
+from .outputs import activate
 
 logger = logging.getLogger(__name__)
 METHOD = "occlusion"
@@ -65,7 +65,7 @@ class Explanation:
     """Probabilities of the text, of the text without each word, and without every word."""
 
     text: str
-    labels: list[str]
+    labelset: LabelSet  # the model's labels and views
     words: list[Word]
     full: np.ndarray  # [n_labels]
     without: np.ndarray  # [n_words, n_labels]
@@ -73,7 +73,7 @@ class Explanation:
     truncated: bool
 
     def _rows(self, name: str, view: str) -> np.ndarray:
-        names, rolled = view_probs(np.vstack([self.full, self.without, self.empty]), self.labels, view)
+        names, rolled = self.labelset.view_probs(np.vstack([self.full, self.without, self.empty]), view)
         if name not in names:
             raise ValueError(f"{name!r} is not a row of the {view!r} view: choose one of {names}.")
         return rolled[:, names.index(name)]
@@ -131,7 +131,7 @@ def _probs(classifier: EmotionClassifier, sequences: list[list[int]], batch_size
     out = []
     for start in range(0, len(sequences), batch_size):
         logits = classifier.forward(*pad_batch(sequences[start : start + batch_size], classifier.pad_id))
-        out.append(torch.sigmoid(torch.from_numpy(logits)).numpy())
+        out.append(activate(logits, classifier.multi_label))
     return np.concatenate(out)
 
 
@@ -153,7 +153,7 @@ def explain(classifier: EmotionClassifier, text: str, batch_size: int = 64) -> E
     without = np.repeat(probs[:1], len(words), axis=0)  # unscored words: no change
     without[todo] = probs[1:-1]
     logger.info("Explained %d words (%d tokens) by occlusion.", len(words), len(ids))
-    return Explanation(text, list(classifier.labels), words, probs[0], without, probs[-1], truncated or cut)
+    return Explanation(text, classifier.labelset, words, probs[0], without, probs[-1], truncated or cut)
 
 
 def highlights(expl: Explanation, name: str, view: str = "emotions") -> list[tuple[str, float | None]]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from emotions.labels import ROLLUPS_FILE
+
 from .checkpoint import check_checkpoint
 from .onnxfiles import INT8_NAME
 from .thresholds import THRESHOLDS_FILE
@@ -31,6 +33,7 @@ HUB_TIMEOUT = 180.0
 MODEL_FILES = [
     "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
     "special_tokens_map.json", "vocab.txt", "README.md", f"thresholds/{THRESHOLDS_FILE}",
+    THRESHOLDS_FILE, ROLLUPS_FILE,  # thresholds or roll-up views in the model folder itself
     "per_class.csv",  # the test report's per-class F1 and support (emotions.model.reliability)
     f"onnx/*-{INT8_NAME}.onnx",  # the app's int8 backend, exported by publish: no export at start
 ]  # fmt: skip
@@ -39,19 +42,33 @@ MODEL_FILES = [
 @dataclass
 class ResolvedModel:
     model_dir: Path
-    thresholds: Path
+    thresholds: Path | None  # None: look beside the model (emotions.serve.served.find_thresholds)
     source: str  # for the page footer: "owner/name@revision" or "local: model/"
     repo_id: str | None = None
     revision: str | None = None
 
 
-def local_model(model_dir: Path = LOCAL_MODEL_DIR, thresholds: Path = LOCAL_THRESHOLDS) -> ResolvedModel:
-    """The copy bundled with the app (``model/`` and ``thresholds/``)."""
-    return ResolvedModel(Path(model_dir), Path(thresholds), source=f"local: {Path(model_dir).name}/")
+def find_thresholds(model_dir: str | Path) -> Path | None:
+    """The thresholds published beside a model: ``thresholds/thresholds.json`` (as the Hub repo
+    holds it) or ``thresholds.json`` in its folder; for the bundled model, the repo's
+    ``thresholds/thresholds.json``. None when there are none."""
+    model_dir = Path(model_dir)
+    found = [model_dir / "thresholds" / THRESHOLDS_FILE, model_dir / THRESHOLDS_FILE]
+    if model_dir.resolve() == LOCAL_MODEL_DIR.resolve():
+        found.append(LOCAL_THRESHOLDS)
+    return next((path for path in found if path.is_file()), None)
+
+
+def local_model(
+    model_dir: Path = LOCAL_MODEL_DIR, thresholds: Path | None = LOCAL_THRESHOLDS
+) -> ResolvedModel:
+    """A local copy: by default the one bundled with the app (``model/`` and ``thresholds/``)."""
+    found = Path(thresholds) if thresholds else None
+    return ResolvedModel(Path(model_dir), found, source=f"local: {Path(model_dir).name}/")
 
 
 def download_model(repo_id: str, revision: str | None = None) -> ResolvedModel:
-    """Download the checkpoint and its thresholds from a Hub model repo (cached)."""
+    """Download the checkpoint (and the thresholds beside it, if any) from a Hub model repo (cached)."""
     from huggingface_hub import snapshot_download
 
     folder = Path(
@@ -64,13 +81,8 @@ def download_model(repo_id: str, revision: str | None = None) -> ResolvedModel:
             etag_timeout=5,
         )
     )
-    thresholds = folder / "thresholds" / THRESHOLDS_FILE
-    if not thresholds.is_file():
-        raise FileNotFoundError(
-            f"{repo_id} has no thresholds/{THRESHOLDS_FILE}: publish it with `python -m emotions publish`."
-        )
     check_checkpoint(folder)
-    return ResolvedModel(folder, thresholds, f"{repo_id}@{revision or 'main'}", repo_id, revision)
+    return ResolvedModel(folder, None, f"{repo_id}@{revision or 'main'}", repo_id, revision)
 
 
 def hub_timeout() -> float:

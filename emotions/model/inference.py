@@ -6,16 +6,19 @@ import copy
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 from transformers import AutoConfig, AutoTokenizer
 
+from emotions.labels import LabelSet
+
 from . import configuration  # noqa: F401  (the head's config; its model: load_torch_model)
 from .backends import TorchRunner, make_runner, pad_batch, resolve_backend
 from .checkpoint import check_checkpoint, load_torch_model
+from .onnxfiles import ExportError
+from .outputs import Prediction, activate, config_labels, detected, is_multi_label, to_prediction
 from .thresholds import load_thresholds
 
 logger = logging.getLogger(__name__)
@@ -26,15 +29,13 @@ BATCH_SIZE = 64  # texts per forward pass when scoring many
 MAX_TEXT_CHARS = 20_000
 
 
-@dataclass
-class Prediction:
-    text: str
-    labels: list[str]  # the labels that pass their thresholds, strongest first
-    scores: dict[str, float]  # every label's probability
-
-
 class EmotionClassifier:
-    """A multi-label emotion model, its tokenizer and its calibrated thresholds.
+    """An emotion model (multi- or single-label), its tokenizer, labels and thresholds.
+
+    It describes itself: ``labels`` from the config's ``id2label``, ``multi_label`` from its
+    ``problem_type``, roll-up views from a ``rollups.json`` beside it (``labelset``), and
+    ``calibrated`` says whether thresholds were given (else 0.5 for a multi-label model, and
+    the strongest label only for a single-label one).
 
     ``runner`` computes the logits (see :mod:`emotions.model.backends`); by default the torch
     ``model`` itself, the reference every other backend is tested against. With an ONNX
@@ -53,6 +54,7 @@ class EmotionClassifier:
         *,
         config=None,
         load_model: Callable[[], torch.nn.Module] | None = None,
+        labelset: LabelSet | None = None,
     ):
         if model is None and (runner is None or config is None or load_model is None):
             raise TypeError("Without a model, give the runner, the config and load_model.")
@@ -61,8 +63,12 @@ class EmotionClassifier:
         self._lock = threading.Lock()
         self.tokenizer = tokenizer
         config = model.config if model is not None else config
-        self.labels: list[str] = [config.id2label[i] for i in range(config.num_labels)]
-        self.thresholds = thresholds or {name: 0.5 for name in self.labels}
+        self.labelset: LabelSet = labelset or LabelSet.for_labels(config_labels(config))
+        self.labels: list[str] = list(self.labelset.labels)
+        self.multi_label = is_multi_label(config)
+        self.calibrated = thresholds is not None
+        default = 0.5 if self.multi_label else 1.0  # single-label: the strongest label only
+        self.thresholds = thresholds or {name: default for name in self.labels}
         self.source = source
         self.runner = runner or TorchRunner(self._model)
         self.backend = backend if runner is not None else "torch"
@@ -98,7 +104,12 @@ class EmotionClassifier:
                 loaded.append(load_torch_model(path))
                 return loaded[-1]
 
-            runner = make_runner(backend, path, load)
+            try:
+                runner = make_runner(backend, path, load)
+            except ExportError as err:  # an architecture the ONNX path cannot take: say so, use torch
+                logger.warning("The %s backend cannot run this model (%s); using torch.", backend, err)
+                backend, runner = "torch", None
+                loaded = loaded or [load_torch_model(path)]
             model = loaded[0] if loaded else None
         try:
             config = model.config if model is not None else AutoConfig.from_pretrained(path)
@@ -110,11 +121,11 @@ class EmotionClassifier:
             raise ValueError(
                 f"Could not load the tokenizer in {path} (tokenizer.json / vocab.txt): {err}"
             ) from err
-        labels = [config.id2label[i] for i in range(config.num_labels)]
-        found = load_thresholds(thresholds, labels) if thresholds is not None else None
+        labelset = LabelSet.from_pretrained(path, config_labels(config, path / "config.json"))
+        found = load_thresholds(thresholds, labelset.labels) if thresholds is not None else None
         return cls(
             model, tokenizer, found, source=str(path), runner=runner, backend=backend,
-            config=config, load_model=lambda: load_torch_model(path),
+            config=config, load_model=lambda: load_torch_model(path), labelset=labelset,
         )  # fmt: skip
 
     def forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
@@ -156,7 +167,7 @@ class EmotionClassifier:
         for start in batches:
             idx = order[start : start + batch_size]
             logits = self.forward(*pad_batch([enc[i] for i in idx], self.pad_id))
-            out[idx] = torch.sigmoid(torch.from_numpy(logits)).numpy()
+            out[idx] = activate(logits, self.multi_label)
         return out
 
     def predict(
@@ -171,7 +182,9 @@ class EmotionClassifier:
     ) -> list[Prediction]:
         """Cut already-computed probabilities at the calibrated or a global threshold."""
         cut = self.threshold_array if threshold is None else np.float32(threshold)
-        return [to_prediction(t, p, self.labels, cut) for t, p in zip(texts, probs)]
+        return [
+            to_prediction(t, p, self.labels, detected(p, cut, self.multi_label)) for t, p in zip(texts, probs)
+        ]
 
 
 def _truncating_backend(tokenizer):
@@ -185,13 +198,3 @@ def _truncating_backend(tokenizer):
     backend.enable_truncation(MAX_LENGTH)
     backend.no_padding()
     return backend
-
-
-def to_prediction(text: str, probs: np.ndarray, labels: list[str], cut: np.ndarray) -> Prediction:
-    passing = np.flatnonzero(probs >= cut)
-    strongest = passing[np.argsort(-probs[passing], kind="stable")]
-    return Prediction(
-        text=text,
-        labels=[labels[i] for i in strongest],
-        scores={name: round(float(p), 6) for name, p in zip(labels, probs)},
-    )

@@ -164,9 +164,18 @@ def onnx_file(model_dir: str | Path, quantized: bool, load_model: Callable[[], t
         if (folder / name).is_file():
             return folder / name
     logger.info("Exporting %s to ONNX (once per checkpoint): %s", model_dir, cache_dir() / name)
-    if not quantized:
-        return export_onnx(load_model(), cache_dir() / name)
-    return _int8(load_model(), cache_dir() / name)
+    model = load_model()
+    try:
+        return _int8(model, cache_dir() / name) if quantized else export_onnx(model, cache_dir() / name)
+    except Exception as err:  # the exporter, the fusion or the quantiser: an architecture they miss
+        kind = type(model).__name__
+        raise ExportError(
+            f"{kind} from {model_dir} does not export to ONNX ({type(err).__name__}: {err})"
+        ) from err
+
+
+class ExportError(ValueError):
+    """A checkpoint that the ONNX exporter (or int8 recipe) cannot handle."""
 
 
 def _int8(model: torch.nn.Module, path: Path) -> Path:

@@ -21,7 +21,7 @@ from .served import ServedModel
 from .uploads import MAX_ROWS
 from .views import ThresholdSettings
 
-ViewName = Literal["emotions", "ekman", "sentiment"]
+ViewName = str  # one of the served model's views: register() narrows it to them
 ModeName = Literal["calibrated", "global"]
 
 
@@ -123,6 +123,9 @@ def register(served: ServedModel) -> None:
         `emotion` defaults to the strongest detected one (calibrated thresholds)."""
         return explain_words(served, text, emotion, view)
 
+    views = Literal[tuple(served.labelset.views)]  # the served model's views, e.g. emotions, ekman
+    for fn in (predict, predict_batch, explain):
+        fn.__annotations__["view"] = views
     gr.api(checked(predict), api_name="predict", concurrency_id="model")
     gr.api(checked(explain), api_name="explain", concurrency_id="model")
     gr.api(

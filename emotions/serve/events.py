@@ -16,7 +16,7 @@ import gradio as gr
 import numpy as np
 from gradio.utils import get_upload_folder
 
-from emotions.labels import VIEWS, emoji_for
+from emotions.labels import LabelSet, emoji_for
 from emotions.model import explain
 
 from . import render, uploads
@@ -85,7 +85,7 @@ def rerender(served: ServedModel, scores: dict | None, controls: Controls) -> tu
     if not scores:
         return gr.skip(), gr.skip()
     probs = np.asarray(scores["probs"], dtype=np.float32)
-    rows = score_rows(probs, served.classifier.labels, controls.view, served.calibration, controls.thresholds)
+    rows = score_rows(probs, controls.view, served.calibration, controls.thresholds)
     reliability = served.reliability if controls.view == "emotions" else None  # labels only
     return render.detected_html(rows, scores.get("notice"), reliability), render.bars_html(rows, reliability)
 
@@ -97,13 +97,13 @@ def clear_text() -> tuple[None, str, str]:
 # ---- why: word explanations ----------------------------------------------------------------
 
 
-def why_choices(view: str) -> list[tuple[str, str]]:
-    return [(f"{emoji_for(name)} {name}", name) for name in VIEWS[view]]
+def why_choices(labelset: LabelSet, view: str) -> list[tuple[str, str]]:
+    return [(f"{emoji_for(name)} {name}", name) for name in labelset.groups(view)]
 
 
 def show_why(expl: explain.Explanation | None, name: str | None, view: str) -> tuple:
     """Emotion picked: its words from the kept explanation (no model call)."""
-    if expl is None or not name or name not in VIEWS[view]:
+    if expl is None or not name or name not in expl.labelset.views.get(view, {}):
         return gr.skip(), gr.skip()
     raised, lowered = explain.top_words(expl, name, view)
     info = render.why_html(name, expl.probability(name, view), raised, lowered, explain.METHOD_NOTE)
@@ -119,20 +119,29 @@ def explain_text(
     clipped, _ = uploads.clip_text(text or "")
     view = controls.view
     if not clipped.strip():
-        return None, gr.update(choices=why_choices(view), value=None), None, render.hint_html(WHY_HINT)
+        return (
+            None,
+            gr.update(choices=why_choices(served.labelset, view), value=None),
+            None,
+            render.hint_html(WHY_HINT),
+        )
     if expl is None or expl.text != clipped:
         expl = explain.explain(served.classifier, clipped)
     name = served.strongest(expl.full, view, controls.thresholds)
-    return expl, gr.update(choices=why_choices(view), value=name), *show_why(expl, name, view)
+    return (
+        expl,
+        gr.update(choices=why_choices(served.labelset, view), value=name),
+        *show_why(expl, name, view),
+    )
 
 
 def why_view(served: ServedModel, expl: explain.Explanation | None, controls: Controls) -> tuple:
     """View switch: the view's rows to pick from, its strongest detected one shown."""
     view = controls.view
     if expl is None:
-        return gr.update(choices=why_choices(view), value=None), gr.skip(), gr.skip()
+        return gr.update(choices=why_choices(served.labelset, view), value=None), gr.skip(), gr.skip()
     name = served.strongest(expl.full, view, controls.thresholds)
-    return gr.update(choices=why_choices(view), value=name), *show_why(expl, name, view)
+    return gr.update(choices=why_choices(served.labelset, view), value=name), *show_why(expl, name, view)
 
 
 def clear_why() -> tuple:
@@ -147,9 +156,9 @@ def show_mode(mode: str) -> tuple[dict, dict]:
     return gr.update(visible=mode == "global"), gr.update(visible=mode == "calibrated")
 
 
-def view_names(view: str) -> dict:
+def view_names(served: ServedModel, view: str) -> dict:
     """View switch: the names one can inspect are the view's rows."""
-    names = list(VIEWS[view])
+    names = served.labelset.groups(view)
     return gr.update(choices=names, value=names[0])
 
 
@@ -157,13 +166,17 @@ def inspect_threshold(
     served: ServedModel, name: str | None, view: str, sensitivity: float, overrides: dict
 ) -> tuple[dict, str]:
     """Show one row's threshold in force, and where it comes from."""
-    if not name or name not in VIEWS[view]:
+    if not name or name not in served.labelset.views.get(view, {}):
         return gr.update(), ""
     settings = ThresholdSettings("calibrated", 0.5, float(sensitivity), dict(overrides or {}))
     (value,), (overridden,) = served.calibration.thresholds(view, [name], settings)
     calibrated = served.calibration.calibrated(view, name)
     if overridden:
         source = f"set by you (calibrated: {calibrated:.2f})"
+    elif not served.calibration.is_calibrated:
+        source = "not calibrated: the default" + (
+            f", shifted by sensitivity {sensitivity:+.1f}" if sensitivity else ""
+        )
     elif sensitivity:
         source = f"calibrated {calibrated:.2f}, shifted by sensitivity {sensitivity:+.1f}"
     else:
@@ -223,9 +236,7 @@ def rerender_batch(served: ServedModel, scores: dict | None, controls: Controls)
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
     labels = served.classifier.labels
     probs = np.asarray(scores["probs"], dtype=np.float32)
-    names, values, passed = detected_matrix(
-        probs, labels, controls.view, served.calibration, controls.thresholds
-    )
+    names, values, passed = detected_matrix(probs, controls.view, served.calibration, controls.thresholds)
     found = uploads.detected_names(names, values, passed)
     table = uploads.results_table(scores["texts"], found)
     chart = render.counts_html(uploads.detection_counts(names, passed), len(scores["texts"]))

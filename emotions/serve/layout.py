@@ -11,16 +11,17 @@ from typing import Any
 
 import gradio as gr
 
-from emotions.labels import VIEWS
+from emotions.labels import LABELS
 
 from . import render, uploads
 from .events import START_HINT, WHY_HINT, why_choices
 from .served import ServedModel
 from .views import SENSITIVITY_RANGE
 
-INTRO = (
-    "# 🎭 Emotion reader\nWhich of 28 emotions does an English text express? A text can carry "
-    "several at once: each emotion is **detected** when its probability reaches its threshold."
+UNCALIBRATED = (
+    "⚠️ **Thresholds not calibrated** for this model: every emotion is cut at {default}. Calibrate "
+    "them on held-out data with `python -m emotions calibrate --model-dir MODEL --data-dir DATA` "
+    "(or `--validation-file`), which writes the `thresholds.json` to publish beside the model."
 )
 EXAMPLES = [
     "OMG, yep!!! That is the final answer! Thank you so much!",
@@ -30,8 +31,20 @@ EXAMPLES = [
     "I was so nervous about the exam, but I passed. What a relief!",
     "The meeting moved to 3pm in room 4.",
 ]
-VIEW_CHOICES = [("28 emotions", "emotions"), ("Ekman's 6 + neutral", "ekman"), ("Sentiment", "sentiment")]
-MODE_CHOICES = [("Calibrated per class", "calibrated"), ("Global", "global")]
+
+
+def intro(served: ServedModel) -> str:
+    """The page's title and what it reads, in the served model's own terms."""
+    labelset, title = served.labelset, served.labelset.title("emotions")
+    if labelset.labels == LABELS:
+        what = "Which of 27 emotions (or neutral) does an English text express?"
+    else:
+        what = f"Which of this model's {title} does a text express?"
+    if served.classifier.multi_label:
+        how = "A text can carry several at once: each is **detected** when its probability reaches its threshold."
+    else:
+        how = "The strongest one is **detected**, and any other whose probability reaches its threshold."
+    return f"# 🎭 Emotion reader\n{what} {how}"
 
 
 def html(value: str = "", **kwargs: Any) -> gr.HTML:
@@ -52,7 +65,7 @@ class TextTab:
     bars: gr.HTML
 
 
-def text_tab() -> TextTab:
+def text_tab(served: ServedModel) -> TextTab:
     """One text: the box, its detected emotions, the word explanation, every emotion's bar."""
     text = gr.Textbox(
         label="Text",
@@ -70,7 +83,7 @@ def text_tab() -> TextTab:
     detected = html(render.hint_html(START_HINT), elem_id="detected")
     with gr.Accordion("🔍 Why? The words behind an emotion", open=True, elem_id="why"):
         why_pick = gr.Dropdown(
-            why_choices("emotions"),
+            why_choices(served.labelset, "emotions"),
             value=None,
             label="Emotion to explain",
             info="The strongest detected one is picked; choose any other to see its words.",
@@ -135,12 +148,21 @@ class SettingsPanel:
     reset_all: gr.Button
 
 
-def settings_panel() -> SettingsPanel:
+def settings_panel(served: ServedModel) -> SettingsPanel:
     """The view, the threshold mode, and per-class sensitivity and overrides."""
+    labelset, calibrated = served.labelset, served.calibration.is_calibrated
     gr.Markdown("### View and thresholds")
-    view = gr.Radio(VIEW_CHOICES, value="emotions", label="View", elem_id="view")
+    if not calibrated:
+        default = "0.5" if served.classifier.multi_label else "the strongest one only"
+        gr.Markdown(UNCALIBRATED.format(default=default), elem_id="uncalibrated")
+    views = [(labelset.title(v), v) for v in labelset.views]
+    view = gr.Radio(views, value="emotions", label="View", elem_id="view", visible=len(views) > 1)
+    modes = [
+        ("Calibrated per class" if calibrated else "Per class (not calibrated)", "calibrated"),
+        ("Global", "global"),
+    ]
     mode = gr.Radio(
-        MODE_CHOICES,
+        modes,
         value="calibrated",
         label="Threshold",
         elem_id="mode",
@@ -160,7 +182,7 @@ def settings_panel() -> SettingsPanel:
             "(+1 turns a 0.50 threshold into 0.27).",
         )
         pick = gr.Dropdown(
-            list(VIEWS["emotions"]), value="admiration", label="Inspect one threshold", elem_id="pick"
+            list(labelset.labels), value=labelset.labels[0], label="Inspect one threshold", elem_id="pick"
         )
         pick_value = gr.Slider(
             0.01, 0.99, step=0.01, label="Its threshold (drag to override)", elem_id="pick-threshold"
@@ -185,9 +207,15 @@ def settings_panel() -> SettingsPanel:
 
 def footer_html(served: ServedModel) -> str:
     score = f"{served.macro_f1:.3f}" if served.macro_f1 is not None else "not reported"
+    if served.labelset.labels == LABELS:
+        data = "trained on GoEmotions (Reddit comments, English) · "
+    elif served.datasets:
+        data = f"trained on {render.escape(', '.join(served.datasets))} · "
+    else:
+        data = ""
     return (
         f'<p id="footer">Model: <code>{render.escape(served.source)}</code> '
         f"({render.escape(served.classifier.backend)}) · "
-        f"{render.escape(served.metric_name)}: <b>{score}</b> · trained on GoEmotions (Reddit comments, "
-        "English) · texts are not logged; uploads and results are deleted within the hour.</p>"
+        f"{render.escape(served.metric_name)}: <b>{score}</b> · {data}"
+        "texts are not logged; uploads and results are deleted within the hour.</p>"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from emotions.labels import emoji_for
+from emotions.labels import GUESSED, emoji_for
 from emotions.model.reliability import LOW_F1, LOW_SUPPORT, Reliability
 
 from .views import Row
@@ -63,6 +63,7 @@ CSS = """
   color: var(--body-text-color-subdued); font-variant-numeric: tabular-nums; }
 .emo-rel.low, .emo-warn { color: var(--color-orange-600, #c2410c); }
 .emo-chip .emo-warn { font-size: var(--text-sm); }
+.emo-guess { color: var(--body-text-color-subdued); font-size: var(--text-xs); margin-left: 0.05rem; }
 .emo-why { font-size: var(--text-sm); margin: 0.2rem 0; }
 .emo-why b { font-weight: 600; }
 @media (max-width: 480px) {
@@ -97,6 +98,11 @@ def hint_html(message: str, notice: str | None = None) -> str:
     return f'<div class="emo-panel">{top}<p class="emo-hint">{escape(message)}</p></div>'
 
 
+def _guess(row: Row) -> str:
+    """A mark after an emoji that was guessed from the label's name (not GoEmotions' own)."""
+    return f'<sup class="emo-guess" title="emoji {GUESSED}">°</sup>' if row.guessed else ""
+
+
 def _chip(row: Row, below: bool = False, trust: Reliability | None = None) -> str:
     badge = ' <span class="emo-badge">below threshold</span>' if below else ""
     title = f"{row.name}: probability {pct(row.prob)}, threshold {pct(row.threshold)}"
@@ -106,7 +112,7 @@ def _chip(row: Row, below: bool = False, trust: Reliability | None = None) -> st
         warn = '<span class="emo-warn" aria-hidden="true">⚠</span>' if trust.low else ""
     return (
         f'<span class="emo-chip{" below" if below else ""}" title="{escape(title)}">'
-        f'<span class="emo-emoji" aria-hidden="true">{row.emoji}</span>'
+        f'<span class="emo-emoji" aria-hidden="true">{row.emoji}</span>{_guess(row)}'
         f'<span class="emo-name">{escape(row.name)}</span>'
         f'<span class="emo-p">{pct(row.prob)}</span>{warn}{badge}</span>'
     )
@@ -152,7 +158,7 @@ def _bar(row: Row, trust: Reliability | None = None) -> str:
     star = '<span title="threshold set by you"> ✎</span>' if row.overridden else ""
     return (
         f'<div class="emo-row {state}" role="listitem" aria-label="{escape(aria)}">'
-        f'<span class="emo-label"><span class="emo-ico" aria-hidden="true">{row.emoji}</span> {escape(row.name)}{star}{_reliability(trust)}</span>'
+        f'<span class="emo-label"><span class="emo-ico" aria-hidden="true">{row.emoji}</span>{_guess(row)} {escape(row.name)}{star}{_reliability(trust)}</span>'
         f'<span class="emo-track"><span class="emo-fill" style="width:{width:.1f}%"></span>'
         f'<span class="emo-tick" style="left:{left:.1f}%" title="threshold {pct(row.threshold)}"></span></span>'
         f'<span class="emo-val">{pct(row.prob)} <small>/ {pct(row.threshold)}</small></span></div>'
@@ -171,6 +177,8 @@ def bars_html(rows: list[Row], reliability: Reliabilities = None) -> str:
         if any(r.name in reliability for r in rows)
         else ""
     )
+    if any(r.guessed for r in rows):
+        key += f"<span>° emoji {GUESSED}</span>"
     legend = (
         '<div class="emo-legend"><span><span class="emo-key"></span>detected</span>'
         '<span><span class="emo-key off"></span>below threshold</span>'

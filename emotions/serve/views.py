@@ -1,8 +1,9 @@
-"""Threshold math for the app: which emotions (or roll-up groups) pass, and at what cut.
+"""Threshold math for the app: which emotions (or roll-up groups) are detected, at what cut.
 
-A *view* (``emotions``, ``ekman``, ``sentiment``) turns the 28 probabilities into rows:
-one per label or group, with the probability, the threshold in force and whether it
-passes. Thresholds come from one of two modes:
+A *view* (``emotions``, or a roll-up such as GoEmotions' ``ekman`` and ``sentiment``; the
+model's :class:`~emotions.labels.LabelSet` says which it has) turns a text's probabilities
+into rows: one per label or group, with the probability, the threshold in force and whether
+it is detected. Thresholds come from one of two modes:
 
 - ``calibrated``: each row's calibrated threshold (per label, or per roll-up group when
   ``thresholds.json`` has them), shifted together by a *sensitivity* in log-odds, then
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from emotions.labels import VIEWS, emoji_for, view_probs
+from emotions.labels import GOEMOTIONS, LabelSet, emoji_for, is_guessed
+from emotions.model.outputs import detected
 from emotions.model.thresholds import validate_thresholds
 
 logger = logging.getLogger(__name__)
@@ -51,8 +53,9 @@ class Row:
     emoji: str
     prob: float
     threshold: float
-    passed: bool
+    passed: bool  # detected
     overridden: bool = False
+    guessed: bool = False  # the emoji is guessed from the name (not GoEmotions' own)
 
 
 def override_key(view: str, name: str) -> str:
@@ -69,24 +72,41 @@ def shift(thresholds: np.ndarray, sensitivity: float) -> np.ndarray:
 
 
 class Calibration:
-    """Calibrated thresholds for every view, so any view's rows can be cut."""
+    """The thresholds of every view of a model, so any view's rows can be cut.
 
-    def __init__(self, label_thresholds: dict[str, float], rollups: dict | None = None, source: str = ""):
+    ``label_thresholds`` are the model's (calibrated, or the defaults when ``calibrated`` is
+    False); ``rollups`` the stored thresholds of its roll-up views (``thresholds.json``'s
+    ``rollups``). A view with none stored cuts each group at its members' mean threshold.
+    """
+
+    def __init__(
+        self,
+        label_thresholds: dict[str, float],
+        rollups: dict | None = None,
+        source: str = "",
+        labelset: LabelSet = GOEMOTIONS,
+        multi_label: bool = True,
+        calibrated: bool = True,
+    ):
+        self.labelset, self.multi_label, self.is_calibrated = labelset, multi_label, calibrated
         self.by_view: dict[str, dict[str, float]] = {"emotions": dict(label_thresholds)}
         where = f"{source or 'thresholds'}: rollups"
         if rollups is not None and not isinstance(rollups, dict):
-            raise ValueError(f"{where} must be an object keyed by view (ekman, sentiment); recalibrate.")
-        for view in ("ekman", "sentiment"):
-            groups = list(VIEWS[view])
+            raise ValueError(
+                f"{where} must be an object keyed by view ({', '.join(labelset.rollups)}); recalibrate."
+            )
+        for view, groups in labelset.rollups.items():
             stored = (rollups or {}).get(view)
             if stored:
                 if not isinstance(stored, dict) or "thresholds" not in stored:
                     raise ValueError(f"{where}.{view} has no 'thresholds' object; recalibrate.")
-                self.by_view[view] = validate_thresholds(stored["thresholds"], groups, f"{where}.{view}")
-            else:  # older thresholds files: a group's members' mean calibrated threshold
+                self.by_view[view] = validate_thresholds(
+                    stored["thresholds"], list(groups), f"{where}.{view}"
+                )
+            else:  # older thresholds files, or none: a group's members' mean threshold
                 logger.info("No calibrated %s thresholds stored; using each group's member mean.", view)
                 self.by_view[view] = {
-                    g: float(np.mean([label_thresholds[m] for m in VIEWS[view][g]])) for g in groups
+                    g: float(np.mean([label_thresholds[m] for m in ms])) for g, ms in groups.items()
                 }
 
     def calibrated(self, view: str, name: str) -> float:
@@ -108,22 +128,23 @@ class Calibration:
 
 
 def score_rows(
-    probs: np.ndarray, labels: list[str], view: str, calibration: Calibration, settings: ThresholdSettings
+    probs: np.ndarray, view: str, calibration: Calibration, settings: ThresholdSettings
 ) -> list[Row]:
-    """One text's rows, strongest first, each with its threshold and whether it passes."""
-    names, values = view_probs(probs, labels, view)
+    """One text's rows, strongest first, each with its threshold and whether it is detected
+    (its probability reaches the threshold; for a single-label model, the top row too)."""
+    names, values, passed = detected_matrix(probs, view, calibration, settings)
     cut, overridden = calibration.thresholds(view, names, settings)
     rows = [
-        Row(n, emoji_for(n), float(p), float(t), bool(p >= t), bool(o))
-        for n, p, t, o in zip(names, values, cut, overridden)
+        Row(n, emoji_for(n), float(p), float(t), bool(d), bool(o), is_guessed(n))
+        for n, p, t, d, o in zip(names, values, cut, passed, overridden)
     ]
     return sorted(rows, key=lambda r: -r.prob)
 
 
 def detected_matrix(
-    probs: np.ndarray, labels: list[str], view: str, calibration: Calibration, settings: ThresholdSettings
+    probs: np.ndarray, view: str, calibration: Calibration, settings: ThresholdSettings
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Many texts at once: names, their probabilities ``[n, rows]`` and a pass mask."""
-    names, values = view_probs(probs, labels, view)
+    """Names, their probabilities (``[rows]`` or ``[n, rows]``) and which are detected."""
+    names, values = calibration.labelset.view_probs(probs, view)
     cut, _ = calibration.thresholds(view, names, settings)
-    return names, values, values >= cut[None, :]
+    return names, values, detected(values, cut, calibration.multi_label)

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from emotions.model.hub import find_thresholds
 from emotions.model.inference import EmotionClassifier
 from emotions.serve.csvout import SafeWriter
 
@@ -20,8 +21,9 @@ FORMATS = ("jsonl", "csv")
 @dataclass
 class PredictConfig:
     model_dir: str = field(default="model", metadata={"help": "Checkpoint folder."})
-    thresholds: str = field(
-        default="thresholds/thresholds.json", metadata={"help": "Per-class thresholds ('' for none)."}
+    thresholds: str | None = field(
+        default=None,
+        metadata={"help": "Per-class thresholds (default: beside the model; '' for none: uncalibrated)."},
     )
     threshold: float | None = field(
         default=None, metadata={"help": "One global threshold instead of the calibrated ones."}
@@ -88,7 +90,8 @@ def predict(config: PredictConfig) -> int:
         texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
     if not texts:
         raise ValueError("No texts given: pass them as arguments, on stdin, or with --input FILE.")
-    classifier = EmotionClassifier.from_pretrained(config.model_dir, config.thresholds or None)
+    thresholds = find_thresholds(config.model_dir) if config.thresholds is None else config.thresholds or None
+    classifier = EmotionClassifier.from_pretrained(config.model_dir, thresholds)
     progress = sys.stderr.isatty() and len(texts) > config.batch_size
     probs = classifier.predict_proba(texts, config.batch_size, progress=progress)
     predictions = classifier.to_predictions(texts, probs, config.threshold)

@@ -11,6 +11,7 @@ small activation errors into large logit swings; on the real checkpoint
 from __future__ import annotations
 
 import json
+import logging
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from transformers import AutoConfig
 
 from emotions.model import backends, onnxfiles
 from emotions.model.backends import BACKENDS, pad_batch, resolve_backend
+from emotions.model.checkpoint import load_torch_model
 from emotions.model.inference import MAX_LENGTH, EmotionClassifier
 
 TOLERANCE = {"torch": 0.0, "onnx": 1e-4, "onnx-int8": 0.35}  # max |p - p_torch|
@@ -265,6 +267,19 @@ def test_a_failed_int8_export_leaves_no_files_behind(tmp_path, monkeypatch):
         raise RuntimeError("fusion failed")
 
     monkeypatch.setattr(onnxfiles, "fuse_attention", broken)
-    with pytest.raises(RuntimeError, match="fusion failed"):
-        EmotionClassifier.from_pretrained(folder, backend="onnx-int8")
+    with pytest.raises(onnxfiles.ExportError, match="does not export to ONNX .*fusion failed"):
+        onnxfiles.onnx_file(folder, True, lambda: load_torch_model(folder))
     assert list((tmp_path / "cache").iterdir()) == []  # no fused temporary, no half-written file
+
+
+def test_a_model_the_onnx_path_cannot_take_falls_back_to_torch(tmp_path, monkeypatch, caplog):
+    needs_onnx("onnx-int8")
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path / "cache"))
+    folder = make_tiny_checkpoint(tmp_path / "model", seed=7)
+    monkeypatch.setattr(
+        onnxfiles, "export_onnx", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("no op"))
+    )
+    with caplog.at_level(logging.WARNING):
+        clf = EmotionClassifier.from_pretrained(folder, backend="onnx")
+    assert clf.backend == "torch" and "The onnx backend cannot run this model" in caplog.text
+    assert clf.predict_proba(["thank you"]).shape == (1, len(clf.labels))

@@ -39,7 +39,7 @@ def without(text: str, start: int, end: int) -> str:
 
 def test_shape_and_full_probabilities_match_scoring(classifier):
     expl = explain(classifier, TEXT)
-    assert isinstance(expl, Explanation) and expl.labels == list(LABELS)
+    assert isinstance(expl, Explanation) and expl.labelset.labels == LABELS
     assert [w.text for w in expl.words] == TEXT.split()
     assert expl.full.shape == (len(LABELS),) and expl.empty.shape == (len(LABELS),)
     assert expl.without.shape == (len(expl.words), len(LABELS))

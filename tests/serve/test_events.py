@@ -168,12 +168,12 @@ def test_override_and_reset(app, served):
     assert slider["value"] < served.calibration.calibrated("emotions", "joy") and "sensitivity" in info
 
 
-def test_mode_and_view_switches(app):
+def test_mode_and_view_switches(app, served):
     global_slider, per_class = events.show_mode("global")
     assert global_slider["visible"] and not per_class["visible"]
     global_slider, per_class = events.show_mode("calibrated")
     assert not global_slider["visible"] and per_class["visible"]
-    update = events.view_names("sentiment")
+    update = events.view_names(served, "sentiment")
     assert update["choices"] == list(VIEWS["sentiment"]) and update["value"] == "positive"
 
 

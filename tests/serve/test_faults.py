@@ -30,7 +30,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
-from emotions.labels import LABELS
+from emotions.labels import LABELS, VIEWS
 from emotions.model import hub
 from emotions.model.inference import EmotionClassifier
 from emotions.model.thresholds import THRESHOLDS_FILE
@@ -170,7 +170,6 @@ PARTIAL_SNAPSHOTS = {  # what an interrupted download can leave in the snapshot 
     "weights-missing": (lambda d: (d / "model.safetensors").unlink(), "model.safetensors is missing"),
     "weights-truncated": (lambda d: truncate(d / "model.safetensors"), "model.safetensors is truncated"),
     "tokenizer-truncated": (lambda d: truncate(d / "tokenizer.json"), "tokenizer.json is corrupt"),
-    "thresholds-missing": (lambda d: (d / "thresholds" / THRESHOLDS_FILE).unlink(), "has no thresholds/"),
 }
 
 
@@ -187,6 +186,17 @@ def test_partially_downloaded_snapshot_falls_back(
     with caplog.at_level(logging.WARNING, logger="emotions.model.hub"):
         assert hub.resolve_model(REPO, fallback=bundled) is bundled
     assert problem in caplog.text and "using the bundled copy" in caplog.text
+
+
+def test_a_hub_model_without_thresholds_is_served_uncalibrated(
+    tiny_model_dir, bundled, tmp_path, monkeypatch
+):
+    snapshot = copy_checkpoint(tiny_model_dir, tmp_path / "snapshot")
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", lambda *a, **k: str(snapshot))
+    resolved = hub.resolve_model(REPO, fallback=bundled)
+    assert resolved.model_dir == snapshot and resolved.thresholds is None
+    served = load_served(resolved.model_dir, resolved.thresholds, resolved.source)
+    assert not served.calibration.is_calibrated and set(served.classifier.thresholds.values()) == {0.5}
 
 
 def test_hub_model_that_downloads_but_does_not_load_falls_back(
@@ -305,23 +315,21 @@ def test_thresholds_for_other_labels_than_the_models(tiny_model_dir, thresholds,
         ValueError, match=r"thresholds do not match the model's labels \(missing: \['LABEL_0'"
     ):
         load_served(folder, thresholds)
-    # thresholds that match such a model still cannot be served: the views need GoEmotions' labels
+    # thresholds that match such a model serve it, with its own labels and no roll-up views
     matching = write_thresholds(tmp_path / "generic.json", {n: 0.5 for n in generic})
-    with pytest.raises(
-        ValueError,
-        match=r"config.json: the model's 28 labels are not GoEmotions' 28 in order \(label 0 is 'LABEL_0', expected 'admiration'\)",
-    ):
-        load_served(folder, matching)
+    served = load_served(folder, matching)
+    assert served.classifier.labels == generic and list(served.labelset.views) == ["emotions"]
 
 
-def test_labels_in_another_order_are_refused(tiny_model_dir, tmp_path):
+def test_labels_in_another_order_keep_goemotions_views(tiny_model_dir, tmp_path):
     folder = copy_checkpoint(tiny_model_dir, tmp_path / "model")
     swapped = list(LABELS)
     swapped[2], swapped[3] = swapped[3], swapped[2]
     relabel(folder, swapped)
-    path = write_thresholds(tmp_path / "t.json", {n: 0.5 for n in LABELS})
-    with pytest.raises(ValueError, match="label 2 is 'annoyance', expected 'anger'"):
-        load_served(folder, path)
+    path = write_thresholds(tmp_path / "t.json", {n: 0.1 + 0.01 * i for i, n in enumerate(LABELS)})
+    served = load_served(folder, path)
+    assert served.classifier.labels == swapped and list(served.labelset.views) == list(VIEWS)
+    assert served.classifier.thresholds["anger"] == pytest.approx(0.12)  # matched by name, not position
 
 
 # ---- a request that crashes ------------------------------------------------------------------

@@ -32,7 +32,7 @@ def test_shift_moves_every_threshold_in_log_odds():
 
 
 def test_calibrated_rows_use_each_labels_threshold(calibration):
-    rows = score_rows(probs(joy=0.9, anger=0.31), list(LABELS), "emotions", calibration, ThresholdSettings())
+    rows = score_rows(probs(joy=0.9, anger=0.31), "emotions", calibration, ThresholdSettings())
     assert [r.name for r in rows][:2] == ["joy", "anger"]  # strongest first
     by_name = {r.name: r for r in rows}
     assert by_name["joy"].passed and by_name["joy"].threshold == pytest.approx(LABEL_T["joy"])
@@ -42,36 +42,28 @@ def test_calibrated_rows_use_each_labels_threshold(calibration):
 
 def test_global_mode_ignores_overrides_and_sensitivity(calibration):
     settings = ThresholdSettings("global", 0.3, 2.0, {"emotions:joy": 0.95})
-    rows = {
-        r.name: r
-        for r in score_rows(probs(joy=0.9, anger=0.31), list(LABELS), "emotions", calibration, settings)
-    }
+    rows = {r.name: r for r in score_rows(probs(joy=0.9, anger=0.31), "emotions", calibration, settings)}
     assert {n for n, r in rows.items() if r.passed} == {"joy", "anger"}
     assert all(r.threshold == 0.3 and not r.overridden for r in rows.values())
 
 
 def test_sensitivity_and_override(calibration):
     p = probs(joy=0.9, anger=0.31)
-    keen = {
-        r.name: r
-        for r in score_rows(p, list(LABELS), "emotions", calibration, ThresholdSettings(sensitivity=1.0))
-    }
+    keen = {r.name: r for r in score_rows(p, "emotions", calibration, ThresholdSettings(sensitivity=1.0))}
     assert keen["anger"].passed and keen["anger"].threshold < LABEL_T["anger"]
     settings = ThresholdSettings(overrides={"emotions:joy": 0.95, "ekman:joy": 0.1})
-    rows = {r.name: r for r in score_rows(p, list(LABELS), "emotions", calibration, settings)}
+    rows = {r.name: r for r in score_rows(p, "emotions", calibration, settings)}
     assert not rows["joy"].passed and rows["joy"].overridden and rows["joy"].threshold == 0.95
 
 
 def test_rolled_up_views_use_group_thresholds(calibration):
     p = probs(joy=0.9, anger=0.2, curiosity=0.5)
-    rows = {r.name: r for r in score_rows(p, list(LABELS), "ekman", calibration, ThresholdSettings())}
+    rows = {r.name: r for r in score_rows(p, "ekman", calibration, ThresholdSettings())}
     assert set(rows) == set(VIEWS["ekman"])
     assert rows["joy"].prob == pytest.approx(0.9) and rows["joy"].passed
     assert rows["surprise"].prob == pytest.approx(0.5) and rows["surprise"].passed
     assert not rows["anger"].passed and rows["anger"].threshold == 0.4
-    sentiment = {
-        r.name for r in score_rows(p, list(LABELS), "sentiment", calibration, ThresholdSettings()) if r.passed
-    }
+    sentiment = {r.name for r in score_rows(p, "sentiment", calibration, ThresholdSettings()) if r.passed}
     assert sentiment == {"positive", "ambiguous"}
 
 
@@ -97,7 +89,7 @@ def test_bad_rollups_are_named(rollups, message):
 
 def test_detected_matrix_for_many_texts(calibration):
     many = np.stack([probs(joy=0.9), probs(anger=0.95, fear=0.99)])
-    names, values, passed = detected_matrix(many, list(LABELS), "emotions", calibration, ThresholdSettings())
+    names, values, passed = detected_matrix(many, "emotions", calibration, ThresholdSettings())
     assert names == list(LABELS) and values.shape == passed.shape == (2, len(LABELS))
     assert [names[i] for i in np.flatnonzero(passed[1])] == ["anger", "fear"]
 
@@ -117,4 +109,4 @@ def test_bad_settings_are_named(kwargs, message):
 
 def test_unknown_view(calibration):
     with pytest.raises(ValueError, match="view='plutchik'"):
-        score_rows(probs(), list(LABELS), "plutchik", calibration, ThresholdSettings())
+        score_rows(probs(), "plutchik", calibration, ThresholdSettings())

@@ -1,0 +1,63 @@
+"""What a model's outputs mean: probabilities from logits, which labels are detected, and
+the label names a config gives (multi-label: sigmoid and thresholds; single-label: softmax,
+the strongest label always detected, any other that reaches its threshold too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+@dataclass
+class Prediction:
+    text: str
+    labels: list[str]  # the labels detected, strongest first
+    scores: dict[str, float]  # every label's probability
+
+
+def is_multi_label(config) -> bool:
+    """Multi-label (sigmoid, each label on its own) when the config says so; else single-label
+    (softmax over the labels, the strongest one always detected)."""
+    return getattr(config, "problem_type", None) == "multi_label_classification"
+
+
+def activate(logits: np.ndarray, multi_label: bool) -> np.ndarray:
+    """Probabilities from logits ``[..., n_labels]``: sigmoid (multi-label) or softmax."""
+    t = torch.from_numpy(np.asarray(logits, dtype=np.float32))
+    return (torch.sigmoid(t) if multi_label else torch.softmax(t, dim=-1)).numpy()
+
+
+def detected(probs: np.ndarray, cut: np.ndarray | float, multi_label: bool) -> np.ndarray:
+    """Which labels are detected: those whose probability reaches its cut, and for a
+    single-label model the strongest one too (``probs``: ``[n_labels]`` or ``[n, n_labels]``)."""
+    probs = np.asarray(probs)
+    passed = probs >= cut
+    if not multi_label and probs.shape[-1]:
+        top = probs.argmax(axis=-1)
+        np.put_along_axis(passed, np.expand_dims(top, -1), True, axis=-1)
+    return passed
+
+
+def config_labels(config, where: str | Path = "config.json") -> tuple[str, ...]:
+    """The labels a config names (``id2label``, in id order); a clear error if it names none."""
+    id2label = getattr(config, "id2label", None) or {}
+    n = getattr(config, "num_labels", len(id2label))
+    if not id2label or any(i not in id2label for i in range(n)):
+        raise ValueError(
+            f"{where} does not name its {n} labels (id2label is missing or incomplete): "
+            'set config.id2label = {0: "joy", 1: "anger", ...} and save it again.'
+        )
+    return tuple(str(id2label[i]) for i in range(n))
+
+
+def to_prediction(text: str, probs: np.ndarray, labels: list[str], passed: np.ndarray) -> Prediction:
+    passing = np.flatnonzero(passed)
+    strongest = passing[np.argsort(-probs[passing], kind="stable")]
+    return Prediction(
+        text=text,
+        labels=[labels[i] for i in strongest],
+        scores={name: round(float(p), 6) for name, p in zip(labels, probs)},
+    )
