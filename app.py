@@ -13,8 +13,9 @@ from functools import partial
 
 import gradio as gr
 
-from emotions.serve import api, events, layout, server
-from emotions.serve.events import bind
+from emotions import text
+from emotions.serve import api, controls, events, layout, server
+from emotions.serve.controls import bind
 from emotions.serve.served import ServedModel
 
 PRIVATE = {"api_visibility": "private"}  # page events: not part of the API
@@ -39,28 +40,33 @@ def build_demo(served: ServedModel) -> gr.Blocks:
                 panel = layout.settings_panel(served)
         gr.HTML(layout.footer_html(served), js_on_load=None)
 
-        # The settings panel, read by every event that cuts probabilities (events.Controls).
-        controls = [panel.view, panel.mode, panel.global_threshold, panel.sensitivity, overrides]
+        # The settings panel, read by every event that cuts probabilities (controls.Controls).
+        settings = [panel.view, panel.mode, panel.global_threshold, panel.sensitivity, overrides]
         shown = [scores, tab.detected, tab.bars]
-        why_io = dict(
-            inputs=[tab.text, explanation, *controls],
-            outputs=[explanation, tab.why_pick, tab.why_text, tab.why_info],
-        )
+        arc = [tab.arc, tab.chart, tab.sentences, tab.summary, tab.pick]
+        why = [explanation, tab.why_pick, tab.why_text, tab.why_info]
 
-        # Submit (button, Enter or an example): score once, then explain the words.
+        # Submit (button, Enter or an example): read every sentence in one model call, draw the
+        # arc of a longer text, then explain the words of what is shown (a sentence at most).
         analyze = bind(events.analyze, served)
-        submitted = gr.on([tab.submit.click, tab.text.submit], analyze, [tab.text, *controls], shown, **MODEL)
-        picked = tab.examples.load_input_event.then(analyze, [tab.text, *controls], shown, **MODEL)
+        submitted = gr.on([tab.submit.click, tab.text.submit], analyze, [tab.text, *settings], shown, **MODEL)
+        picked = tab.examples.load_input_event.then(analyze, [tab.text, *settings], shown, **MODEL)
+        chosen = tab.pick.input(
+            bind(events.pick_sentence, served), [scores, tab.pick, *settings], shown, **QUICK
+        )
         for scored in (submitted, picked):
-            scored.success(bind(events.explain_text, served), **why_io, **MODEL)
-        tab.clear.click(events.clear_text, None, shown, **PRIVATE)
+            scored.success(bind(events.show_arc, served), [scores, *settings], arc, **QUICK).success(
+                bind(events.explain_shown, served), [scores, explanation, *settings], why, **MODEL
+            )
+        chosen.success(bind(events.explain_shown, served), [scores, explanation, *settings], why, **MODEL)
+        tab.clear.click(events.clear_text, None, [*shown, tab.arc], **PRIVATE)
         tab.clear.click(events.clear_why, None, [explanation, tab.why_text, tab.why_info], **PRIVATE)
         tab.why_pick.input(
             events.show_why, [explanation, tab.why_pick, panel.view], [tab.why_text, tab.why_info], **QUICK
         )
         panel.view.change(
             bind(events.why_view, served),
-            [explanation, *controls],
+            [explanation, *settings],
             [tab.why_pick, tab.why_text, tab.why_info],
             **QUICK,
         )
@@ -68,7 +74,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         # Batch: score the upload once; every later change re-cuts it.
         batch_shown = [batch.status, batch.table, batch.counts, batch.download]
         batch.upload.upload(
-            bind(events.score_file, served), [batch.upload, *controls], [batch_scores, *batch_shown], **MODEL
+            bind(events.score_file, served), [batch.upload, *settings], [batch_scores, *batch_shown], **MODEL
         )
 
         # Any change of view or thresholds: re-cut what is shown, no model call.
@@ -77,35 +83,45 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         gr.on(
             redraw,
             bind(events.rerender, served),
-            [scores, *controls],
+            [scores, *settings],
             [tab.detected, tab.bars],
             trigger_mode="always_last",
             **QUICK,
         )
         gr.on(
             redraw,
+            bind(events.show_arc, served),
+            [scores, *settings],
+            arc,
+            trigger_mode="always_last",
+            **QUICK,
+        )
+        gr.on(
+            redraw,
             bind(events.rerender_batch, served),
-            [batch_scores, *controls],
+            [batch_scores, *settings],
             batch_shown,
             trigger_mode="always_last",
             **QUICK,
         )
 
         # The per-class thresholds: inspect one, override it, reset.
-        panel.mode.change(events.show_mode, panel.mode, [panel.global_threshold, panel.per_class], **QUICK)
-        panel.view.change(partial(events.view_names, served), panel.view, panel.pick, **QUICK)
+        panel.mode.change(controls.show_mode, panel.mode, [panel.global_threshold, panel.per_class], **QUICK)
+        panel.view.change(partial(controls.view_names, served), panel.view, panel.pick, **QUICK)
         gr.on(
             [panel.pick.change, panel.sensitivity.change, overrides.change, demo.load],
-            partial(events.inspect_threshold, served),
+            partial(controls.inspect_threshold, served),
             [panel.pick, panel.view, panel.sensitivity, overrides],
             [panel.pick_value, panel.pick_info],
             **QUICK,
         )
         panel.pick_value.input(
-            events.set_override, [panel.pick, panel.pick_value, panel.view, overrides], overrides, **QUICK
+            controls.set_override, [panel.pick, panel.pick_value, panel.view, overrides], overrides, **QUICK
         )
-        panel.reset_one.click(events.reset_override, [panel.pick, panel.view, overrides], overrides, **QUICK)
-        panel.reset_all.click(events.reset_all, None, overrides, **QUICK)
+        panel.reset_one.click(
+            controls.reset_override, [panel.pick, panel.view, overrides], overrides, **QUICK
+        )
+        panel.reset_all.click(controls.reset_all, None, overrides, **QUICK)
 
         api.register(served)  # /predict, /predict_batch, /explain
     return server.configure_queue(demo)
@@ -113,6 +129,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
 
 if __name__ == "__main__":  # before the model loads, so its messages show
     server.prepare_process()
+WARMING = text.warm_up()  # the sentencizer and the language identifier load while the model does
 SERVED = server.load_or_exit()
 demo = build_demo(SERVED)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "emotions"
-SERVING = ("model", "serve")  # what the Space runs (see emotions.tools.publish.SPACE_FILES)
+SERVING = ("model", "serve", "text")  # what the Space runs (see emotions.tools.publish.SPACE_FILES)
 OFF_LIMITS = ("emotions.train", "emotions.tools")
 
 
@@ -34,7 +34,7 @@ def test_serving_code_never_imports_training_or_tools(area):
 
 
 def test_every_area_is_a_package_that_says_what_it_holds():
-    for area in ("model", "train", "serve", "tools"):
+    for area in ("model", "train", "serve", "tools", "text"):
         init = PACKAGE / area / "__init__.py"
         assert init.is_file() and ast.get_docstring(ast.parse(init.read_text())), f"{init} needs a docstring"
 

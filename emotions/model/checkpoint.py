@@ -23,7 +23,10 @@ def check_checkpoint(path: Path) -> None:
         raise FileNotFoundError(f"{config} is missing: the folder is not a Hugging Face checkpoint.")
     data = _read_json(config)
     if not isinstance(data, dict) or not data.get("id2label"):
-        raise ValueError(f"{config} has no id2label: the checkpoint does not describe its labels.")
+        raise ValueError(
+            f"{config} has no id2label: the checkpoint does not describe its labels. "
+            'Set config.id2label = {0: "joy", ...} and save it again, or train one with `python -m emotions train`.'
+        )
     weights = path / "model.safetensors"
     if not weights.is_file():
         raise FileNotFoundError(f"{weights} is missing: no weights to load.")

@@ -1,4 +1,4 @@
-"""A BERT encoder with mean pooling and a linear multi-label head.
+"""A BERT encoder with mean pooling and a linear classification head (multi- or single-label).
 
 all-MiniLM-L6-v2 was trained with mean pooling, so its [CLS] vector starts out
 meaningless: the stock CLS-pooled ``BertForSequenceClassification`` learns slowly from
@@ -40,6 +40,12 @@ class MeanPoolBertForSequenceClassification(BertPreTrainedModel):
         labels: torch.Tensor | None = None,
         **kwargs,
     ) -> SequenceClassifierOutput:
+        """Logits per label; with ``labels`` also the loss of the task ``config.problem_type`` names.
+
+        ``single_label_classification``: cross-entropy over the class indices (``labels`` of shape
+        ``[n]``, or the argmax of one-hot / probability rows of shape ``[n, num_labels]``); anything
+        else: binary cross-entropy on 0/1 targets of shape ``[n, num_labels]``.
+        """
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         hidden = self.bert(
@@ -49,7 +55,10 @@ class MeanPoolBertForSequenceClassification(BertPreTrainedModel):
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
         logits = self.classifier(self.dropout(pooled))
         loss = None
-        if labels is not None:
+        if labels is not None and self.config.problem_type == "single_label_classification":
+            classes = labels.argmax(-1) if labels.shape == logits.shape else labels
+            loss = nn.functional.cross_entropy(logits, classes.long())
+        elif labels is not None:
             loss = nn.functional.binary_cross_entropy_with_logits(logits, labels.to(logits.dtype))
         return SequenceClassifierOutput(loss=loss, logits=logits)
 

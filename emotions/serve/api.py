@@ -1,4 +1,4 @@
-"""The app's named API endpoints: ``/predict``, ``/predict_batch`` and ``/explain``.
+"""The app's named API endpoints: ``/predict``, ``/predict_batch``, ``/predict_sentences``, ``/explain``.
 
 :func:`register` adds them to the page being built. Their signatures and docstrings are
 what Gradio's API page (and ``gradio_client``'s ``view_api()``) shows; the optional
@@ -17,7 +17,7 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 import gradio as gr
 
 from .privacy import fails_clearly, visitor_error
-from .served import ServedModel
+from .served import ServedModel, read_sentences
 from .uploads import MAX_ROWS
 from .views import ThresholdSettings
 
@@ -91,8 +91,20 @@ def explain_words(served: ServedModel, text: str, emotion: str | None, view: str
         raise visitor_error(err) from None
 
 
+@fails_clearly("your text")
+def sentences_of(
+    served: ServedModel, text: str, mode: str, global_threshold: float, sensitivity: float, view: str
+) -> dict[str, Any]:
+    """The ``/predict_sentences`` API's work: a document read sentence by sentence."""
+    try:
+        settings = ThresholdSettings(mode, float(global_threshold), float(sensitivity))
+        return read_sentences(served, text, settings, view)[1]
+    except ValueError as err:
+        raise visitor_error(err) from None
+
+
 def register(served: ServedModel) -> None:
-    """Add the three endpoints, answering from ``served``, to the ``gr.Blocks`` being built."""
+    """Add the endpoints, answering from ``served``, to the ``gr.Blocks`` being built."""
 
     def predict(
         text: str,
@@ -117,6 +129,19 @@ def register(served: ServedModel) -> None:
         """Many texts: one result per text, as `/predict` returns (blank texts: empty scores)."""
         return predict_texts(served, list(texts or []), mode, global_threshold, sensitivity, view)
 
+    def predict_sentences(
+        text: str,
+        mode: ModeName = "calibrated",
+        global_threshold: float = 0.5,
+        sensitivity: float = 0.0,
+        view: ViewName = "emotions",
+    ) -> dict[str, Any]:
+        """A text read sentence by sentence: `sentences` in reading order, each with its `text`,
+        `start`/`end` characters, `scores`, `labels` (and `speaker` for `Name: text` turns); the
+        whole text's own `scores`/`labels`; the ISO 639-1 `language` it looks like (scores of a
+        non-English text are `reliable: false`); `emotions`: which sentences carry each."""
+        return sentences_of(served, text, mode, global_threshold, sensitivity, view)
+
     def explain(text: str, emotion: str | None = None, view: ViewName = "emotions") -> dict[str, Any]:
         """Which words raised or lowered one emotion's probability, by occlusion: a word's
         `attribution` is p(text) − p(text without that word), `start`/`end` its characters;
@@ -124,9 +149,10 @@ def register(served: ServedModel) -> None:
         return explain_words(served, text, emotion, view)
 
     views = Literal[tuple(served.labelset.views)]  # the served model's views, e.g. emotions, ekman
-    for fn in (predict, predict_batch, explain):
+    for fn in (predict, predict_batch, predict_sentences, explain):
         fn.__annotations__["view"] = views
     gr.api(checked(predict), api_name="predict", concurrency_id="model")
+    gr.api(checked(predict_sentences), api_name="predict_sentences", concurrency_id="model")
     gr.api(checked(explain), api_name="explain", concurrency_id="model")
     gr.api(
         checked(predict_batch),

@@ -9,8 +9,6 @@ The settings panel reaches the events as one :class:`Controls` (see :func:`bind`
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import gradio as gr
 import numpy as np
@@ -18,11 +16,15 @@ from gradio.utils import get_upload_folder
 
 from emotions.labels import LabelSet, emoji_for
 from emotions.model import explain
+from emotions.model.inference import MAX_LENGTH
+from emotions.model.reading import MAX_DOCUMENT_CHARS, Reading, read_document
 
-from . import render, uploads
+from . import arc, render, uploads
+from .controls import Controls
 from .privacy import fails_clearly
+from .reading import cut_reading, language_notice
 from .served import ServedModel
-from .views import ThresholdSettings, detected_matrix, override_key, score_rows
+from .views import detected_matrix, score_rows
 
 logger = logging.getLogger("emotions.app")
 START_HINT = "Type a text (or pick an example) and press Submit or Enter."
@@ -30,38 +32,37 @@ EMPTY_HINT = "Nothing to read yet: type some text first."
 WHY_HINT = "Submit a text to see which of its words raised or lowered each emotion."
 
 
-@dataclass(frozen=True)
-class Controls:
-    """The settings panel, read once: the view, and how thresholds are set."""
-
-    view: str = "emotions"
-    mode: str = "calibrated"
-    global_threshold: float = 0.5
-    sensitivity: float = 0.0
-    overrides: dict[str, float] = field(default_factory=dict)  # key: "view:name"
-
-    @property
-    def thresholds(self) -> ThresholdSettings:
-        return ThresholdSettings(
-            self.mode, float(self.global_threshold), float(self.sensitivity), dict(self.overrides or {})
+def _notices(reading: Reading, pick: int | None) -> list[str]:
+    """What the visitor should know about what is shown: the language, a cut, a long sentence."""
+    notes = [n for n in [language_notice(reading.language)] if n]
+    if reading.cut:
+        notes.append(
+            f"Your text has {reading.length:,} characters; only the first {MAX_DOCUMENT_CHARS:,} were read."
         )
+    if pick is not None:
+        n = len(reading.sentences)
+        notes.append(f"Sentence {pick + 1} of {n}: pick another one under “Emotion arc”.")
+    long = reading.sentences[pick].truncated if pick is not None else reading.whole_truncated
+    if long:
+        shown = reading.sentence_text(pick) if pick is not None else reading.text
+        notes.append(
+            f"This {'sentence' if pick is not None else 'text'} has {len(shown):,} characters; only its first "
+            f"{MAX_LENGTH} tokens, about the first {uploads.MAX_CHARS} characters, were read."
+        )
+    return notes
 
 
-N_CONTROLS = 5  # Controls' fields: the last inputs of every event bound with bind()
-
-
-def bind(fn: Callable, served: ServedModel) -> Callable:
-    """``fn`` as a Gradio event on ``served``: its last five inputs become one :class:`Controls`."""
-
-    def event(*inputs):
-        return fn(served, *inputs[:-N_CONTROLS], Controls(*inputs[-N_CONTROLS:]))
-
-    event.__name__, event.__doc__, event.func = fn.__name__, fn.__doc__, fn  # .func: as a partial's
-    return event
-
-
-def _clip_notice(n_chars: int) -> str:
-    return f"Your text has {n_chars:,} characters; only the first {uploads.MAX_CHARS} were read."
+def _show(reading: Reading, pick: int | None) -> dict:
+    """The state of the text tab: the reading, and the piece whose bars and words are shown."""
+    probs = reading.whole if pick is None else reading.probs[pick]
+    shown = reading.text if pick is None else reading.sentence_text(pick)
+    return {
+        "probs": probs.tolist(),
+        "notice": _notices(reading, pick) or None,
+        "reading": reading,
+        "pick": pick,
+        "shown": shown,
+    }
 
 
 # ---- single text ---------------------------------------------------------------------------
@@ -69,14 +70,22 @@ def _clip_notice(n_chars: int) -> str:
 
 @fails_clearly("your text")
 def analyze(served: ServedModel, text: str | None, controls: Controls) -> tuple[dict | None, str, str]:
-    """Submit: score the text once; keep its probabilities for re-rendering."""
+    """Submit: read the text sentence by sentence (one batched model call for every sentence
+    and the whole text) and keep it for re-rendering; show the text, or its first sentence."""
     text = text or ""
     if not text.strip():
         return None, render.hint_html(EMPTY_HINT), ""
-    clipped, cut = uploads.clip_text(text)
-    probs = served.classifier.predict_proba([clipped])[0]
-    logger.info("Scored one text (%d characters%s).", len(clipped), ", clipped" if cut else "")
-    scores = {"probs": probs.tolist(), "notice": _clip_notice(len(text)) if cut else None}
+    reading = read_document(served.classifier, text)
+    logger.info("Scored one text (%d characters, %d sentences).", len(reading.text), len(reading.sentences))
+    scores = _show(reading, 0 if len(reading.sentences) > 1 else None)
+    return (scores, *rerender(served, scores, controls))
+
+
+def pick_sentence(served: ServedModel, scores: dict | None, pick: int | None, controls: Controls) -> tuple:
+    """A sentence picked: its bars and detected emotions from the kept reading (no model call)."""
+    if not scores or scores.get("reading") is None or pick is None:
+        return gr.skip(), gr.skip(), gr.skip()
+    scores = _show(scores["reading"], int(pick))
     return (scores, *rerender(served, scores, controls))
 
 
@@ -90,8 +99,24 @@ def rerender(served: ServedModel, scores: dict | None, controls: Controls) -> tu
     return render.detected_html(rows, scores.get("notice"), reliability), render.bars_html(rows, reliability)
 
 
-def clear_text() -> tuple[None, str, str]:
-    return None, render.hint_html(START_HINT), ""
+def show_arc(served: ServedModel, scores: dict | None, controls: Controls) -> tuple:
+    """After Submit or any threshold or view change: the emotion arc of a text of two or more
+    sentences (hidden otherwise), at the current thresholds (no model call)."""
+    reading = (scores or {}).get("reading")
+    if reading is None or len(reading.sentences) < 2:
+        return gr.update(visible=False), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    cut = cut_reading(reading, served.calibration, controls.thresholds, controls.view)
+    plot = gr.update(
+        value=arc.chart_frame(reading, cut, served.labelset.groups(controls.view)),
+        color_map=arc.color_map(cut),
+    )
+    picker = gr.update(choices=arc.picker_choices(reading), value=scores.get("pick"))
+    summary = arc.document_html(reading, cut) + arc.speakers_html(reading, cut) + arc.whole_note(cut)
+    return gr.update(visible=True), plot, arc.sentences_html(reading, cut), summary, picker
+
+
+def clear_text() -> tuple:
+    return None, render.hint_html(START_HINT), "", gr.update(visible=False)
 
 
 # ---- why: word explanations ----------------------------------------------------------------
@@ -108,6 +133,14 @@ def show_why(expl: explain.Explanation | None, name: str | None, view: str) -> t
     raised, lowered = explain.top_words(expl, name, view)
     info = render.why_html(name, expl.probability(name, view), raised, lowered, explain.METHOD_NOTE)
     return explain.highlights(expl, name, view), info
+
+
+def explain_shown(
+    served: ServedModel, scores: dict | None, expl: explain.Explanation | None, controls: Controls
+) -> tuple:
+    """After Submit or a sentence picked: explain the piece shown (a sentence, never a whole
+    long text: occlusion costs the square of the length)."""
+    return explain_text(served, (scores or {}).get("shown"), expl, controls)
 
 
 @fails_clearly("your text")
@@ -149,55 +182,6 @@ def clear_why() -> tuple:
 
 
 # ---- threshold controls --------------------------------------------------------------------
-
-
-def show_mode(mode: str) -> tuple[dict, dict]:
-    """Mode switch: the global slider in global mode, per-class controls otherwise."""
-    return gr.update(visible=mode == "global"), gr.update(visible=mode == "calibrated")
-
-
-def view_names(served: ServedModel, view: str) -> dict:
-    """View switch: the names one can inspect are the view's rows."""
-    names = served.labelset.groups(view)
-    return gr.update(choices=names, value=names[0])
-
-
-def inspect_threshold(
-    served: ServedModel, name: str | None, view: str, sensitivity: float, overrides: dict
-) -> tuple[dict, str]:
-    """Show one row's threshold in force, and where it comes from."""
-    if not name or name not in served.labelset.views.get(view, {}):
-        return gr.update(), ""
-    settings = ThresholdSettings("calibrated", 0.5, float(sensitivity), dict(overrides or {}))
-    (value,), (overridden,) = served.calibration.thresholds(view, [name], settings)
-    calibrated = served.calibration.calibrated(view, name)
-    if overridden:
-        source = f"set by you (calibrated: {calibrated:.2f})"
-    elif not served.calibration.is_calibrated:
-        source = "not calibrated: the default" + (
-            f", shifted by sensitivity {sensitivity:+.1f}" if sensitivity else ""
-        )
-    elif sensitivity:
-        source = f"calibrated {calibrated:.2f}, shifted by sensitivity {sensitivity:+.1f}"
-    else:
-        source = "calibrated on the dev set"
-    info = f"{render.escape(name)}: <b>{value:.2f}</b>, {render.escape(source)}"
-    return gr.update(value=round(float(value), 2)), f'<p class="emo-hint">{info}</p>'
-
-
-def set_override(name: str | None, value: float, view: str, overrides: dict) -> dict:
-    """Override slider moved by the visitor: that row's threshold becomes ``value``."""
-    if not name:
-        return overrides
-    return {**(overrides or {}), override_key(view, name): float(value)}
-
-
-def reset_override(name: str | None, view: str, overrides: dict) -> dict:
-    return {k: v for k, v in (overrides or {}).items() if k != override_key(view, name or "")}
-
-
-def reset_all() -> dict:
-    return {}
 
 
 # ---- batch ---------------------------------------------------------------------------------

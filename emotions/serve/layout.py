@@ -12,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from emotions.labels import LABELS
+from emotions.model.reading import MAX_DOCUMENT_CHARS
 
 from . import render, uploads
 from .events import START_HINT, WHY_HINT, why_choices
@@ -25,6 +26,8 @@ UNCALIBRATED = (
 )
 EXAMPLES = [
     "OMG, yep!!! That is the final answer! Thank you so much!",
+    "I was so worried about you! Thank god you're safe. But honestly, I'm furious you didn't call.",
+    "Anna: I got the job!!!\nBen: No way, congratulations! I'm so proud of you.\nAnna: Thanks... I'm a bit scared though.",
     "I'm so sorry for your loss. Sending you a big hug.",
     "Why would anyone think this is a good idea? I'm honestly confused.",
     "That is disgusting. I can't believe they got away with it.",
@@ -58,6 +61,11 @@ class TextTab:
     clear: gr.ClearButton
     submit: gr.Button
     examples: gr.Examples
+    arc: gr.Column  # the emotion arc: shown for texts of two or more sentences
+    chart: gr.LinePlot
+    sentences: gr.HTML
+    summary: gr.HTML
+    pick: gr.Dropdown
     detected: gr.HTML
     why_pick: gr.Dropdown
     why_text: gr.HighlightedText
@@ -73,12 +81,28 @@ def text_tab(served: ServedModel) -> TextTab:
         max_lines=8,
         elem_id="text-input",
         placeholder="How are you feeling today?",
-        info=f"Up to {uploads.MAX_CHARS} characters (longer text is cut). Enter submits, Shift+Enter adds a line.",
+        info=f"Up to {MAX_DOCUMENT_CHARS:,} characters (longer text is cut), read sentence by sentence; "
+        "lines like “Anna: …” read as a conversation. Enter submits, Shift+Enter adds a line.",
     )
     with gr.Row():
         clear = gr.ClearButton([text], value="Clear", size="md", scale=1, min_width=80)
         submit = gr.Button("Submit", variant="primary", elem_id="submit", scale=2, min_width=80)
     examples = gr.Examples(EXAMPLES, inputs=[text], api_visibility="private")
+    with gr.Column(visible=False, elem_id="arc") as arc:
+        gr.Markdown("### Emotion arc")
+        chart = gr.LinePlot(
+            x="sentence", y="probability", color="emotion", y_lim=[0, 1], x_title="sentence",
+            y_title="probability", height=260, label="How the main emotions rise and fall", elem_id="arc-chart",
+        )  # fmt: skip
+        sentences = html("", elem_id="arc-sentences")
+        gr.Markdown("#### The text's emotions")
+        summary = html("", elem_id="arc-summary")
+        pick = gr.Dropdown(
+            [],
+            label="Sentence to look at",
+            info="Its emotions, bars and words are shown below.",
+            elem_id="arc-pick",
+        )
     gr.Markdown("### Detected emotions")
     detected = html(render.hint_html(START_HINT), elem_id="detected")
     with gr.Accordion("🔍 Why? The words behind an emotion", open=True, elem_id="why"):
@@ -97,7 +121,22 @@ def text_tab(served: ServedModel) -> TextTab:
         why_info = html(render.hint_html(WHY_HINT), elem_id="why-info")
     gr.Markdown("### Probability of every emotion")
     bars = html("", elem_id="bars")
-    return TextTab(text, clear, submit, examples, detected, why_pick, why_text, why_info, bars)
+    return TextTab(
+        text,
+        clear,
+        submit,
+        examples,
+        arc,
+        chart,
+        sentences,
+        summary,
+        pick,
+        detected,
+        why_pick,
+        why_text,
+        why_info,
+        bars,
+    )
 
 
 @dataclass

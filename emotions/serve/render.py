@@ -118,10 +118,16 @@ def _chip(row: Row, below: bool = False, trust: Reliability | None = None) -> st
     )
 
 
-def detected_html(rows: list[Row], notice: str | None = None, reliability: Reliabilities = None) -> str:
+def notices_html(notice: str | list[str] | None) -> str:
+    return "".join(notice_html(n) for n in ([notice] if isinstance(notice, str) else notice or []))
+
+
+def detected_html(
+    rows: list[Row], notice: str | list[str] | None = None, reliability: Reliabilities = None
+) -> str:
     """Chips for every row that passes, strongest first; else the closest few, marked.
     With ``reliability``, a chip's tooltip has its test F1 and a shaky emotion gets a ⚠."""
-    top = notice_html(notice) if notice else ""
+    top = notices_html(notice)
     reliability = reliability or {}
     passing = sorted((r for r in rows if r.passed), key=lambda r: -r.prob)
     if passing:

@@ -35,9 +35,11 @@ from emotions.model.explain import Explanation, as_dict, explain
 from emotions.model.hub import LOCAL_MODEL_DIR, find_thresholds, load_resolved, local_model
 from emotions.model.inference import EmotionClassifier
 from emotions.model.modelcard import read_datasets, read_macro_f1
+from emotions.model.reading import Reading, read_document
 from emotions.model.reliability import Reliability, find_reliability
 from emotions.model.thresholds import THRESHOLDS_FILE
 
+from .reading import as_result, cut_reading
 from .uploads import check_rows, clip_text
 from .views import Calibration, ThresholdSettings, score_rows
 
@@ -107,6 +109,19 @@ class ServedModel:
         expl = explain(self.classifier, clipped)
         out = as_dict(expl, emotion or self.strongest(expl.full, view, settings), view)
         return expl, {**out, "view": view, "truncated": cut or expl.truncated}
+
+
+def read_sentences(
+    served: ServedModel, text: str, settings: ThresholdSettings, view: str = "emotions"
+) -> tuple[Reading, dict[str, Any]]:
+    """``text`` read sentence by sentence (:func:`emotions.model.reading.read_document`) and
+    its result at ``settings``. Raises ``ValueError`` for an empty text or a bad view."""
+    served.labelset.groups(view)  # fails early on an unknown view
+    text = str(text or "")
+    if not text.strip():
+        raise ValueError("Empty text: send some words to read.")
+    reading = read_document(served.classifier, text)
+    return reading, as_result(reading, cut_reading(reading, served.calibration, settings, view), view)
 
 
 def _rollups(path: Path | None) -> dict | None:

@@ -23,7 +23,7 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from . import gradio_patches, privacy, render, uploads
+from . import arc, gradio_patches, privacy, render, uploads
 from .bodylimit import BodyLimit
 from .served import ServedModel, load_from_environment
 
@@ -64,7 +64,7 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         "server_name": os.environ.get("GRADIO_SERVER_NAME") or "0.0.0.0",
         "server_port": int(os.environ.get("GRADIO_SERVER_PORT") or 7860),
         "theme": THEME,
-        "css": PAGE_CSS + render.CSS,  # once for the page, not copied into every HTML component
+        "css": PAGE_CSS + render.CSS + arc.CSS,  # once for the page, not in every HTML component
         "footer_links": ["api", "gradio"],
         "max_file_size": 10 * uploads.MAX_BYTES,  # hard cap; uploads.parse_upload explains the real limit
         # Gradio's run history keeps each API call's inputs (the visitor's text) in the browser

@@ -1,39 +1,56 @@
-"""``python -m emotions predict``: score texts from arguments, stdin or a file."""
+"""``python -m emotions predict``: score texts from arguments, stdin or a file of any size.
+
+Texts are read, scored and written a chunk at a time (:mod:`emotions.tools.corpus`), so
+memory stays flat; output rows keep the input's order, each numbered, blank or unreadable
+rows with an empty result. ``--resume`` goes on from what ``--output`` already holds. On a
+terminal, a progress bar on stderr shows texts done, texts/s and the time left.
+"""
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import sys
-from dataclasses import asdict, dataclass, field
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
-from emotions.model.hub import find_thresholds
-from emotions.model.inference import EmotionClassifier
-from emotions.serve.csvout import SafeWriter
+from emotions.model.backends import BACKENDS
+
+from . import corpus
+from .engines import Scorer, load_classifier
 
 logger = logging.getLogger(__name__)
 FORMATS = ("jsonl", "csv")
+PROGRESS_FROM = 300  # texts: fewer than this finish before a bar is worth reading
 
 
 @dataclass
 class PredictConfig:
-    model_dir: str = field(default="model", metadata={"help": "Checkpoint folder."})
+    model_dir: str = field(
+        default="model", metadata={"help": "Checkpoint folder (or the fallback for --model-repo)."}
+    )
+    model_repo: str | None = field(
+        default=None, metadata={"help": "A Hub model id to score with, as the app loads it."}
+    )
+    revision: str | None = field(default=None, metadata={"help": "Branch, tag or commit of --model-repo."})
     thresholds: str | None = field(
-        default=None,
-        metadata={"help": "Per-class thresholds (default: beside the model; '' for none: uncalibrated)."},
+        default=None, metadata={"help": "Per-class thresholds (default: beside the model; '' for none)."}
     )
-    threshold: float | None = field(
-        default=None, metadata={"help": "One global threshold instead of the calibrated ones."}
-    )
+    threshold: float | None = field(default=None, metadata={"help": "One global threshold instead."})
+    backend: str | None = field(default=None, metadata={"help": f"One of {BACKENDS} (default: the app's)."})
     input: str | None = field(
-        default=None, metadata={"help": "TXT (one text a line), CSV (a 'text' column) or JSONL ('text')."}
+        default=None, metadata={"help": "TXT (a text a line), CSV/TSV (a text column) or JSON lines."}
     )
+    text_column: str = field(default="text", metadata={"help": "The text column (CSV) or field (JSON)."})
     output: str | None = field(default=None, metadata={"help": "Write here instead of stdout."})
     format: str = field(default="jsonl", metadata={"help": f"Output format, one of {FORMATS}."})
+    resume: bool = field(default=False, metadata={"help": "Go on from the rows --output already holds."})
+    quiet: bool = field(default=False, metadata={"help": "No progress bar."})
     batch_size: int = field(default=64, metadata={"help": "Texts per forward pass."})
+    chunk_size: int = field(default=2048, metadata={"help": "Texts read, scored and written at a time."})
     texts: list[str] = field(default_factory=list, metadata={"help": "Texts given as arguments."})
 
     def __post_init__(self) -> None:
@@ -41,64 +58,94 @@ class PredictConfig:
             raise ValueError(f"format={self.format!r} is not supported: choose one of {FORMATS}.")
         if self.threshold is not None and not 0 < self.threshold < 1:
             raise ValueError(f"threshold={self.threshold} must lie in (0, 1).")
-        if self.batch_size < 1:
-            raise ValueError(f"batch_size={self.batch_size} must be at least 1.")
+        if self.backend is not None and self.backend not in BACKENDS:
+            raise ValueError(f"backend={self.backend!r} is unknown: choose one of {list(BACKENDS)}.")
+        for name in ("batch_size", "chunk_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}={getattr(self, name)} must be at least 1.")
+        if self.resume and not self.output:
+            raise ValueError("--resume needs --output: the file whose rows are already done.")
+        if self.input:
+            corpus.input_format(Path(self.input))  # an unknown suffix fails before the model loads
 
 
-def read_texts(path: Path) -> list[str]:
-    """Texts from a .txt, .csv or .jsonl file, in file order."""
-    if not path.is_file():
-        raise FileNotFoundError(f"Input file not found: {path}.")
-    suffix = path.suffix.lower()
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        if suffix == ".csv":
-            reader = csv.DictReader(f)
-            if "text" not in (reader.fieldnames or []):
-                raise ValueError(f"{path}: no 'text' column (found {reader.fieldnames}).")
-            return [row["text"] or "" for row in reader]
-        if suffix == ".jsonl":
-            texts = []
-            for line_no, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    texts.append(str(json.loads(line)["text"]))
-                except (json.JSONDecodeError, KeyError, TypeError):
-                    raise ValueError(
-                        f"{path}:{line_no}: expected a JSON object with a 'text' field."
-                    ) from None
-            return texts
-        return [line.rstrip("\r\n") for line in f if line.strip()]
-
-
-def write_predictions(predictions, labels: list[str], fmt: str, out: TextIO) -> None:
-    if fmt == "jsonl":
-        for p in predictions:
-            out.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+def _rows(config: PredictConfig) -> Iterator[corpus.Row]:
+    """Argument texts, then the file's rows (or stdin's lines), numbered in that order."""
+    shift = len(config.texts)
+    yield from corpus.text_rows(config.texts)
+    if config.input:
+        source = corpus.read_rows(Path(config.input), config.text_column)
+    elif not config.texts and not sys.stdin.isatty():
+        source = corpus.text_rows(sys.stdin)
+    else:
         return
-    writer = SafeWriter(out)  # visitor text in a spreadsheet: never a formula
-    writer.writerow(["text", "labels", *labels])
-    for p in predictions:
-        writer.writerow([p.text, ";".join(p.labels), *(p.scores[n] for n in labels)])
+    for row in source:
+        row.number += shift
+        yield row
+
+
+def _total(config: PredictConfig) -> int | None:
+    """The number of rows, for the progress bar (a quick pass over the file)."""
+    if not config.input:
+        return len(config.texts) or None
+    return len(config.texts) + sum(1 for _ in corpus.read_rows(Path(config.input), config.text_column))
+
+
+def _chunks(rows: Iterable[corpus.Row], size: int) -> Iterator[list[corpus.Row]]:
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def score_stream(
+    scorer: Scorer, rows: Iterable[corpus.Row], writer: corpus.Writer, config: PredictConfig, progress=None
+) -> int:
+    """Score and write ``rows`` a chunk at a time; returns how many were written."""
+    clf, written = scorer.classifier, 0
+    if config.threshold is not None:  # one global cut for every label
+        clf.thresholds = {name: config.threshold for name in clf.labels}
+    for chunk in _chunks(rows, config.chunk_size):
+        labels, scores = scorer.score([r.text if r.error is None else "" for r in chunk])
+        for row, found, probs in zip(chunk, labels, scores):
+            writer.write(corpus.result(row, found, probs))
+        writer.out.flush()  # what is written is done: --resume starts after it
+        written += len(chunk)
+        if progress is not None:
+            progress.update(len(chunk))
+    return written
 
 
 def predict(config: PredictConfig) -> int:
-    texts = list(config.texts)
-    if config.input:
-        texts += read_texts(Path(config.input))
-    if not texts and not sys.stdin.isatty():
-        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
-    if not texts:
-        raise ValueError("No texts given: pass them as arguments, on stdin, or with --input FILE.")
-    thresholds = find_thresholds(config.model_dir) if config.thresholds is None else config.thresholds or None
-    classifier = EmotionClassifier.from_pretrained(config.model_dir, thresholds)
-    progress = sys.stderr.isatty() and len(texts) > config.batch_size
-    probs = classifier.predict_proba(texts, config.batch_size, progress=progress)
-    predictions = classifier.to_predictions(texts, probs, config.threshold)
-    if config.output:
-        with open(config.output, "w", encoding="utf-8", newline="") as f:
-            write_predictions(predictions, classifier.labels, config.format, f)
-        logger.info("Wrote %d predictions to %s", len(predictions), config.output)
-    else:
-        write_predictions(predictions, classifier.labels, config.format, sys.stdout)
-    return len(predictions)
+    """Score every row and write its result; returns the number of rows written."""
+    classifier = load_classifier(
+        config.model_dir, config.thresholds, config.backend, config.model_repo, config.revision
+    )
+    scorer = Scorer(classifier=classifier, batch_size=config.batch_size)
+    done = corpus.resume_point(Path(config.output), config.format) if config.resume else 0
+    rows = (r for r in _rows(config) if r.number > done)
+    out: TextIO = (
+        open(config.output, "a" if done else "w", encoding="utf-8", newline="")
+        if config.output
+        else sys.stdout
+    )  # noqa: SIM115
+    progress = None
+    if not config.quiet and sys.stderr.isatty() and (total := _total(config)) and total >= PROGRESS_FROM:
+        from tqdm.auto import tqdm
+
+        progress = tqdm(total=total, initial=done, desc="Scoring", unit=" texts", file=sys.stderr)
+    start = time.perf_counter()
+    try:
+        writer = corpus.Writer(out, config.format, classifier.labels, header=not done)
+        written = score_stream(scorer, rows, writer, config, progress)
+    finally:
+        if progress is not None:
+            progress.close()
+        if out is not sys.stdout:
+            out.close()
+    seconds = time.perf_counter() - start
+    logger.info(
+        "Wrote %d rows%s (%s backend, %.0f texts/s)%s",
+        written, f" after the {done} already done" if done else "", classifier.backend,
+        written / max(seconds, 1e-9), f" to {config.output}" if config.output else "",
+    )  # fmt: skip
+    return written

@@ -31,7 +31,7 @@ TARGETS = ("model", "space", "all")
 # weights and thresholds come from the model repo.
 SPACE_FILES = (
     "app.py", "requirements.txt", "README.md", "docs/*.png", "docs/*.md",  # the card links the docs
-    "emotions/__init__.py", "emotions/labels.py", "emotions/model/*.py", "emotions/serve/*.py",
+    "emotions/__init__.py", "emotions/labels.py", "emotions/model/*.py", "emotions/serve/*.py", "emotions/text/*.py",
 )  # fmt: skip
 SPACE_REQUIRED = ("app.py", "requirements.txt", "README.md", "emotions/__init__.py")
 # Never in the Space, whatever SPACE_FILES grows into.
@@ -118,7 +118,8 @@ def space_files(project_dir: Path) -> dict[str, Path]:
 
 
 def gradio_pin(requirements: Path) -> str | None:
-    found = re.search(r"^gradio==([\w.]+)\s*$", requirements.read_text(encoding="utf-8"), re.M)
+    text = requirements.read_text(encoding="utf-8")
+    found = re.search(r"^gradio(?:\[[\w,]+\])?==([\w.]+)\s*(?:#.*)?$", text, re.M)
     return found and found.group(1)
 
 

@@ -4,6 +4,11 @@ Every number in the card comes from ``training_config.json``/``dev_metrics.json`
 (train), ``thresholds.json`` (calibrate) and ``reports/metrics.json`` (evaluate).
 The per-class report is copied beside the weights so the app can show each emotion's
 test F1 and support.
+
+The card is written for whatever was trained: GoEmotions' 28 labels get the shipped card
+(``card_template.md``), written here; any other label set or dataset the generic one
+(:mod:`emotions.train.genericcard`). Both print the tables of :mod:`emotions.train.cardtables`
+and read the run through :mod:`emotions.train.cardfacts`.
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ import yaml
 
 from emotions.labels import LABELS, emoji_for
 
+from .cardfacts import HUB_BASE, is_goemotions, model_labels
+from .cardtables import metric, per_class_table, results_table
+from .genericcard import write_generic
+
 logger = logging.getLogger(__name__)
-HUB_BASE = "sentence-transformers/all-MiniLM-L6-v2"
 
 
 @dataclass
@@ -32,10 +40,6 @@ class CardConfig:
         default="README.md",
         metadata={"help": "Project README whose results block is refreshed ('' to skip)."},
     )
-
-
-def _metric(name: str, value: float) -> dict:
-    return {"type": "f1", "name": name, "value": round(value, 4)}
 
 
 def front_matter(report: dict, repo_id: str) -> str:
@@ -57,48 +61,18 @@ def front_matter(report: dict, repo_id: str) -> str:
                 "dataset": {"type": "google-research-datasets/go_emotions", "name": "GoEmotions (simplified)",
                             "config": "simplified", "split": "test"},
                 "metrics": [
-                    _metric("macro F1 (calibrated thresholds)", m["emotions"]["per-class"]["macro_f1"]),
-                    _metric("macro F1 (threshold 0.5)", m["emotions"]["0.5"]["macro_f1"]),
-                    _metric(f"macro F1 (global threshold {global_t:.2f})", m["emotions"]["global"]["macro_f1"]),
-                    _metric("micro F1 (calibrated thresholds)", m["emotions"]["per-class"]["micro_f1"]),
-                    _metric("Ekman macro F1 (calibrated)", m["ekman"]["per-class"]["macro_f1"]),
-                    _metric("sentiment macro F1 (calibrated)", m["sentiment"]["per-class"]["macro_f1"]),
+                    metric("macro F1 (calibrated thresholds)", m["emotions"]["per-class"]["macro_f1"]),
+                    metric("macro F1 (threshold 0.5)", m["emotions"]["0.5"]["macro_f1"]),
+                    metric(f"macro F1 (global threshold {global_t:.2f})", m["emotions"]["global"]["macro_f1"]),
+                    metric("micro F1 (calibrated thresholds)", m["emotions"]["per-class"]["micro_f1"]),
+                    metric("Ekman macro F1 (calibrated)", m["ekman"]["per-class"]["macro_f1"]),
+                    metric("sentiment macro F1 (calibrated)", m["sentiment"]["per-class"]["macro_f1"]),
                     {"type": "roc_auc", "name": "macro ROC-AUC", "value": round(m["emotions"]["0.5"]["roc_auc"], 4)},
                 ],
             }],
         }],
     }  # fmt: skip
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
-
-
-def results_table(report: dict) -> str:
-    """Markdown: one row per model × thresholds setting, F1 averages and roll-ups."""
-    head = "| model | thresholds | macro F1 | micro F1 | weighted F1 | samples F1 | Ekman macro F1 | sentiment macro F1 |"
-    rows = [head, "|---|---|---|---|---|---|---|---|"]
-    names = {"model": "**this model** (MiniLM-L6, 22M)", "baseline": "TF-IDF + logistic regression"}
-    for key in ("model", "baseline"):
-        if key not in report:
-            continue
-        r = report[key]
-        for setting in r["emotions"]:
-            e = r["emotions"][setting]
-            cells = [e["macro_f1"], e["micro_f1"], e["weighted_f1"], e["samples_f1"]]
-            cells += [r[view][setting]["macro_f1"] for view in ("ekman", "sentiment")]
-            label = {"0.5": "0.5", "per-class": "per-class (dev)"}.get(setting)
-            label = label or f"global {e['threshold']:.2f} (dev)"
-            rows.append(f"| {names[key]} | {label} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
-    return "\n".join(rows)
-
-
-def per_class_table(report: dict, thresholds: dict) -> str:
-    rows = ["| emotion | threshold | precision | recall | F1 | support |", "|---|---|---|---|---|---|"]
-    for r in report["model"]["per_class"]["per-class"]:
-        name = r["label"]
-        rows.append(
-            f"| {emoji_for(name)} {name} | {thresholds['thresholds'][name]:.2f} | {r['precision']:.3f} | "
-            f"{r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |"
-        )
-    return "\n".join(rows)
 
 
 def update_readme(readme: Path, report: dict) -> None:
@@ -125,9 +99,14 @@ def write_card(config: CardConfig) -> Path:
     thresholds = json.loads(Path(config.thresholds).read_text())
     train_cfg = json.loads((model_dir / "training_config.json").read_text())
     dev = json.loads((model_dir / "dev_metrics.json").read_text())
+    labels = model_labels(model_dir, report)
+    if not is_goemotions(report, labels, train_cfg):
+        return write_generic(config, report, thresholds, train_cfg, dev, labels)
     template = (Path(__file__).parent / "card_template.md").read_text()
     recipe = {
-        k: v for k, v in train_cfg.items() if k not in ("output_dir", "base_model", "data_dir", "report_to")
+        k: v
+        for k, v in train_cfg.items()
+        if k not in ("output_dir", "base_model", "data_dir", "report_to", "data")
     }
     text = template.format(
         repo_id=config.repo_id,

@@ -1,40 +1,40 @@
-"""Load GoEmotions (simplified split) as texts plus a 0/1 label matrix.
+"""Which dataset ``train``, ``calibrate`` and ``evaluate`` read: :class:`DataArguments`, and
+:func:`load_split` to read one split as texts plus a 0/1 label matrix (a :class:`Split`).
 
-Two sources give the same output: a local folder in the release's TSV format (default
-``../shared/data/goemotions/original``) or a Hub dataset id read through ``datasets``.
+Three sources give the same output (a :class:`Split` per ``train``/``dev``/``test``):
+
+- a GoEmotions-style folder: ``train.tsv``, ``dev.tsv``, ``test.tsv`` (text, comma-separated
+  label ids, id; no header) and ``labels.txt`` naming the ids; the default is the release's
+  ``../shared/data/goemotions/original`` (or ``$GOEMOTIONS_DIR``), and its ``ekman/`` and
+  ``group/`` folders work the same way;
+- CSV, TSV or JSON-lines files with a header (``--train-file`` ...): a text column, and either a
+  label column (one label name per row, or several separated by commas) or one 0/1 column per
+  label (``--label-columns``);
+- a ``datasets`` id (``--dataset-id``, with ``--dataset-config`` and split names), read through
+  the ``datasets`` library, imported only then.
+
+A dataset is multi-label when some training row has several labels (or it has 0/1 columns, or it
+is a GoEmotions folder); otherwise single-label. ``--multi-label true|false`` says so instead.
+The files are read by :mod:`emotions.train.datafiles`, ``datasets`` ids by
+:mod:`emotions.train.hubdata`; both build their targets with :mod:`emotions.train.targets`.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from emotions.labels import LABELS
+from .datafiles import SUFFIXES, load_files, load_folder
+from .hubdata import HUB_CONFIG, HUB_DATASET, load_hub
+from .targets import Split, check_labels
 
 logger = logging.getLogger(__name__)
 
 # Where the data sits for development and CI: beside the project, never inside it.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[3] / "shared/data/goemotions/original"
-HUB_DATASET = "google-research-datasets/go_emotions"
 SPLITS = ("train", "dev", "test")
-_HUB_SPLIT = {"train": "train", "dev": "validation", "test": "test"}
-
-
-@dataclass
-class Split:
-    """One split: ``texts[i]`` carries the labels where ``targets[i]`` is 1."""
-
-    texts: list[str]
-    targets: np.ndarray  # [n, n_labels] float32 of 0/1
-    labels: tuple[str, ...] = LABELS  # column names of targets
-
-    def __len__(self) -> int:
-        return len(self.texts)
 
 
 def default_data_dir() -> Path:
@@ -42,72 +42,144 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("GOEMOTIONS_DIR", DEFAULT_DATA_DIR))
 
 
-def _targets(label_ids: list[list[int]], n_labels: int = len(LABELS)) -> np.ndarray:
-    targets = np.zeros((len(label_ids), n_labels), dtype=np.float32)
-    for row, ids in enumerate(label_ids):
-        targets[row, ids] = 1.0
-    return targets
+@dataclass
+class DataArguments:
+    """Which dataset ``train``, ``calibrate`` and ``evaluate`` read, and how its labels look."""
 
+    data_dir: str | None = field(
+        default=None,
+        metadata={"help": "GoEmotions-style folder: train.tsv, dev.tsv, test.tsv (text, label ids, id; no "
+                  "header) and labels.txt. Default: ../shared/data/goemotions/original, or $GOEMOTIONS_DIR; "
+                  "its ekman/ and group/ folders work too."},
+    )  # fmt: skip
+    train_file: str | None = field(
+        default=None, metadata={"help": "Training file (.csv, .tsv, .jsonl or .json lines), with a header."}
+    )
+    validation_file: str | None = field(
+        default=None, metadata={"help": "Dev file, same format: calibration, model selection."}
+    )
+    test_file: str | None = field(default=None, metadata={"help": "Test file, same format: the report."})
+    text_column: str = field(default="text", metadata={"help": "Column (or JSON field) holding the text."})
+    label_column: str = field(
+        default="label",
+        metadata={"help": "Column holding each row's label name, or several separated by commas "
+                  "(a JSON list works too)."},
+    )  # fmt: skip
+    label_columns: list[str] | None = field(
+        default=None,
+        metadata={"help": "Instead of --label-column: one 0/1 column per label (multi-label); "
+                  "the columns name the labels."},
+    )  # fmt: skip
+    labels: list[str] | None = field(
+        default=None,
+        metadata={"help": "The label names, in model order. Default: labels.txt for a folder, else "
+                  "the names found in the training data, sorted."},
+    )  # fmt: skip
+    dataset_id: str | None = field(
+        default=None,
+        metadata={"help": f"A `datasets` id instead of files, e.g. {HUB_DATASET} (its config "
+                  f"defaults to {HUB_CONFIG!r} and its label column to 'labels')."},
+    )  # fmt: skip
+    dataset_config: str | None = field(default=None, metadata={"help": "The dataset's config name."})
+    train_split: str = field(default="train", metadata={"help": "The dataset's training split."})
+    validation_split: str = field(default="validation", metadata={"help": "The dataset's dev split."})
+    test_split: str = field(default="test", metadata={"help": "The dataset's test split."})
+    multi_label: bool | None = field(
+        default=None,
+        metadata={"help": "true: several labels per text (sigmoid, one threshold each); false: exactly "
+                  "one (softmax). Default: multi-label if some training row has several labels, or "
+                  "with --label-columns or a GoEmotions folder."},
+    )  # fmt: skip
 
-def folder_labels(folder: Path) -> tuple[str, ...]:
-    """The label names of a GoEmotions-style folder (its ``labels.txt``), else the 28."""
-    path = Path(folder) / "labels.txt"
-    if not path.is_file():
-        return LABELS
-    return tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-
-
-def read_tsv(path: Path, labels: tuple[str, ...] = LABELS) -> Split:
-    """Read one release TSV: text, comma-separated label ids, comment id; no header."""
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"GoEmotions file not found: {path}. Pass --data-dir pointing at the folder "
-            "holding train.tsv, dev.tsv and test.tsv, or set GOEMOTIONS_DIR."
-        )
-    texts: list[str] = []
-    label_ids: list[list[int]] = []
-    with path.open(encoding="utf-8", newline="") as f:
-        for line_no, row in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
-            if len(row) != 3:
+    def __post_init__(self) -> None:
+        files = {n: getattr(self, n) for n in ("train_file", "validation_file", "test_file")}
+        given = [n for n, v in files.items() if v]
+        sources = [n for n, on in (("data_dir", self.data_dir), ("dataset_id", self.dataset_id)) if on]
+        if given:
+            sources.append("--train-file/--validation-file/--test-file")
+        if len(sources) > 1:
+            raise ValueError(f"Pick one data source, not {' and '.join(sources)}: pass only one of them.")
+        for name in given:
+            suffix = Path(files[name]).suffix.lower()
+            if suffix not in SUFFIXES:
                 raise ValueError(
-                    f"{path}:{line_no}: expected 3 tab-separated columns "
-                    f"(text, label ids, comment id), found {len(row)}."
+                    f"{name}={files[name]!r}: unknown file type {suffix or '(none)'!r}. "
+                    f"Use one of {', '.join(SUFFIXES)} (.json: one JSON object per line, or an array)."
                 )
-            try:
-                ids = [int(x) for x in row[1].split(",")]
-            except ValueError:
+        for name in ("text_column", "label_column"):
+            if not getattr(self, name).strip():
+                raise ValueError(f"{name} is empty: name the column.")
+        if self.labels is not None:
+            self.labels = list(check_labels(self.labels, "--labels"))
+        if self.label_columns is not None:
+            self.label_columns = list(check_labels(self.label_columns, "--label-columns"))
+            if self.labels is not None and set(self.labels) != set(self.label_columns):
                 raise ValueError(
-                    f"{path}:{line_no}: label ids must be comma-separated integers, got {row[1]!r}."
-                ) from None
-            bad = [i for i in ids if not 0 <= i < len(labels)]
-            if bad:
-                raise ValueError(f"{path}:{line_no}: label id {bad[0]} is out of range 0..{len(labels) - 1}.")
-            texts.append(row[0])
-            label_ids.append(ids)
-    if not texts:
-        raise ValueError(f"{path} holds no examples.")
-    return Split(texts, _targets(label_ids, len(labels)), tuple(labels))
+                    f"--labels {self.labels} and --label-columns {self.label_columns} differ: the 0/1 "
+                    "columns are the labels, so pass only --label-columns."
+                )
+            if self.multi_label is False:
+                raise ValueError(
+                    "--label-columns (one 0/1 column per label) is multi-label: drop --multi-label false."
+                )
+        if self.text_column in (self.label_columns or [self.label_column]):
+            raise ValueError(f"text_column={self.text_column!r} is also a label column: name another.")
 
+    @property
+    def source(self) -> str:
+        """``folder``, ``files`` or ``hub``."""
+        if self.dataset_id:
+            return "hub"
+        if self.train_file or self.validation_file or self.test_file:
+            return "files"
+        return "folder"
 
-def _load_hub(dataset_id: str, split: str) -> Split:
-    import datasets  # optional: only needed for the Hub source
+    @property
+    def folder(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else default_data_dir()
 
-    ds = datasets.load_dataset(dataset_id, "simplified", split=_HUB_SPLIT[split])
-    return Split(list(ds["text"]), _targets(list(ds["labels"])))
+    def describe(self) -> str:
+        """The dataset, in words (logs, the model card)."""
+        if self.source == "hub":
+            return f"{self.dataset_id}" + (f" ({self.dataset_config})" if self.dataset_config else "")
+        if self.source == "files":
+            return ", ".join(
+                Path(f).name for f in (self.train_file, self.validation_file, self.test_file) if f
+            )
+        return str(self.folder)
+
+    def load(
+        self, split: str, labels: tuple[str, ...] | list[str] | None = None, multi_label: bool | None = None
+    ) -> Split:
+        """``train``, ``dev`` or ``test`` with targets over ``labels`` (a model's, say).
+
+        ``labels`` default to ``--labels``, else labels.txt (folder), the training data's names
+        or the dataset's label names. ``multi_label`` overrides ``--multi-label`` (a model knows
+        what it is); False makes a row with several labels an error.
+        """
+        if split not in SPLITS:
+            raise ValueError(f"Unknown split {split!r}: choose one of {SPLITS}.")
+        labels = check_labels(labels, "the model") if labels is not None else None
+        labels = labels or (tuple(self.labels) if self.labels else None)
+        multi_label = self.multi_label if multi_label is None else multi_label
+        if self.source == "hub":
+            data = load_hub(self, split, labels, multi_label)
+        elif self.source == "files":
+            data = load_files(self, split, labels, multi_label)
+        else:
+            data = load_folder(self.folder, split, labels, multi_label)
+        if not data.multi_label and len(data.labels) < 2:
+            raise ValueError(
+                f"{self.describe()}: single-label data needs at least 2 labels, found {list(data.labels)}. "
+                "Add the other labels with --labels, or pass --multi-label true."
+            )
+        logger.info(
+            "Loaded %d %s examples from %s (%d labels, %s)",
+            len(data), split, self.describe(), len(data.labels), "multi-label" if data.multi_label else "single-label",
+        )  # fmt: skip
+        return data
 
 
 def load_split(split: str, data_dir: str | Path | None = None, dataset_id: str | None = None) -> Split:
-    """Load ``train``, ``dev`` or ``test`` from a local folder or a Hub dataset id."""
-    if split not in SPLITS:
-        raise ValueError(f"Unknown split {split!r}: choose one of {SPLITS}.")
-    if dataset_id:
-        return _load_hub(dataset_id, split)
-    folder = Path(data_dir) if data_dir else default_data_dir()
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"GoEmotions folder not found: {folder}. Pass --data-dir (the release's "
-            f"'original' folder with train/dev/test.tsv) or --dataset-id {HUB_DATASET}."
-        )
-    data = read_tsv(folder / f"{split}.tsv", folder_labels(folder))
-    logger.info("Loaded %d %s examples from %s", len(data), split, folder)
-    return data
+    """``train``, ``dev`` or ``test`` of a GoEmotions-style folder or a Hub dataset id."""
+    return DataArguments(data_dir=str(data_dir) if data_dir else None, dataset_id=dataset_id).load(split)

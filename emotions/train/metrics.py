@@ -1,9 +1,10 @@
-"""Multi-label metrics: F1 in its four averages, per-class scores, ROC-AUC."""
+"""Metrics: multi-label F1 in its four averages, per-class scores and ROC-AUC; single-label
+accuracy, F1 of the argmax and the confusion matrix; the ``Trainer`` hook for either task."""
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
+from sklearn.metrics import accuracy_score, precision_recall_fscore_support, roc_auc_score
 
 
 def binarize(probs: np.ndarray, thresholds: float | np.ndarray) -> np.ndarray:
@@ -59,3 +60,52 @@ def compute_metrics(eval_pred) -> dict[str, float]:
         "best_global_threshold": threshold,
         "roc_auc": roc_auc(targets, probs),
     }
+
+
+def compute_metrics_single(eval_pred) -> dict[str, float]:
+    """``Trainer`` hook for single-label models: accuracy and F1 of the argmax."""
+    logits, classes = eval_pred
+    logits = np.asarray(logits, dtype=np.float64)
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    probs /= probs.sum(1, keepdims=True)
+    classes = np.asarray(classes).astype(int)
+    return {**argmax_scores(classes, probs), "roc_auc": roc_auc(one_hot(classes, probs.shape[1]), probs)}
+
+
+def make_compute_metrics(multi_label: bool):
+    return compute_metrics if multi_label else compute_metrics_single
+
+
+def one_hot(classes: np.ndarray, n_labels: int) -> np.ndarray:
+    out = np.zeros((len(classes), n_labels), dtype=np.int8)
+    out[np.arange(len(classes)), classes] = 1
+    return out
+
+
+def argmax_scores(classes: np.ndarray, probs: np.ndarray) -> dict[str, float]:
+    """Accuracy, macro and weighted F1 of the strongest label (every label counts in macro)."""
+    pred = np.asarray(probs).argmax(1)
+    every = list(range(np.asarray(probs).shape[1]))
+    out = {"accuracy": float(accuracy_score(classes, pred))}
+    for average in ("macro", "weighted"):
+        _, _, f1, _ = precision_recall_fscore_support(
+            classes, pred, labels=every, average=average, zero_division=0
+        )
+        out[f"{average}_f1"] = float(f1)
+    return out
+
+
+def roc_auc_per_class(targets: np.ndarray, probs: np.ndarray, names: list[str]) -> dict[str, float | None]:
+    """One-vs-rest ROC-AUC of each label (None where test has only one class for it)."""
+    out: dict[str, float | None] = {}
+    for j, name in enumerate(names):
+        col = targets[:, j]
+        out[name] = float(roc_auc_score(col, probs[:, j])) if 0 < col.sum() < len(col) else None
+    return out
+
+
+def confusion_matrix(true: np.ndarray, pred: np.ndarray, n_labels: int) -> np.ndarray:
+    """``counts[i, j]``: texts of label ``i`` predicted as ``j``."""
+    counts = np.zeros((n_labels, n_labels), dtype=int)
+    np.add.at(counts, (np.asarray(true, dtype=int), np.asarray(pred, dtype=int)), 1)
+    return counts

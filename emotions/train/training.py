@@ -1,4 +1,5 @@
-"""Fine-tune a pretrained encoder on GoEmotions with a 28-way multi-label head."""
+"""Fine-tune a pretrained encoder on a labelled dataset: a multi-label head (sigmoid; BCE, focal
+or weighted BCE) for multi-label data, a single-label one (softmax, cross-entropy) otherwise."""
 
 from __future__ import annotations
 
@@ -25,11 +26,12 @@ from transformers import (
 from emotions.labels import LABELS
 from emotions.model.modeling import MeanPoolBertConfig, MeanPoolBertForSequenceClassification
 
-from .data import load_split
-from .metrics import compute_metrics
+from .data import DataArguments
+from .metrics import make_compute_metrics
 
 logger = logging.getLogger(__name__)
-LOSSES = ("bce", "focal", "weighted_bce")
+MULTI_LABEL_LOSSES = ("bce", "focal", "weighted_bce")
+LOSSES = (*MULTI_LABEL_LOSSES, "cross_entropy")  # cross_entropy: single-label data (always used there)
 POOLINGS = ("mean", "cls")
 
 
@@ -55,15 +57,15 @@ class TrainConfig:
         metadata={"help": "Keep only the base model's first N layers: faster, a little less accurate "
                   "(docs/benchmarks.md). Default: all."},
     )  # fmt: skip
-    data_dir: str | None = field(default=None, metadata={"help": "GoEmotions TSV folder."})
-    dataset_id: str | None = field(default=None, metadata={"help": "Or a Hub dataset id."})
     pooling: str = field(
         default="mean",
         metadata={"help": "mean: mean over tokens (our head); cls: stock BertForSequenceClassification."},
     )  # fmt: skip
     loss: str = field(
-        default="focal", metadata={"help": f"One of {LOSSES}: focal won on dev (docs/model.md)."}
-    )
+        default="focal",
+        metadata={"help": f"One of {LOSSES}: focal won on dev (docs/model.md). Multi-label data only: "
+                  "single-label data always trains with cross_entropy."},
+    )  # fmt: skip
     focal_gamma: float = field(default=2.0, metadata={"help": "Focusing power of focal loss."})
     epochs: float = field(default=4.0, metadata={"help": "Passes over the training set."})
     learning_rate: float = field(default=1e-4, metadata={"help": "Peak LR of the encoder."})
@@ -106,11 +108,14 @@ class TrainConfig:
 
 
 class _Texts(torch.utils.data.Dataset):
-    """Tokenised texts (unpadded) and float targets, for ``DataCollatorWithPadding``."""
+    """Tokenised texts (unpadded) and their targets, for ``DataCollatorWithPadding``: a 0/1
+    row per text (multi-label) or the index of its one label (single-label)."""
 
-    def __init__(self, tokenizer, texts: list[str], targets: np.ndarray, max_length: int):
+    def __init__(
+        self, tokenizer, texts: list[str], targets: np.ndarray, max_length: int, multi_label: bool = True
+    ):
         self.enc = tokenizer(texts, truncation=True, max_length=max_length)
-        self.targets = targets
+        self.targets = targets if multi_label else targets.argmax(1)
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -121,14 +126,32 @@ class _Texts(torch.utils.data.Dataset):
         return item
 
 
+def resolve_loss(config: TrainConfig, multi_label: bool) -> str:
+    """The loss the data calls for: ``config.loss`` for multi-label data, else cross-entropy."""
+    if multi_label and config.loss not in MULTI_LABEL_LOSSES:
+        raise ValueError(
+            f"loss={config.loss!r} is for single-label data, but this data is multi-label: choose one of "
+            f"{MULTI_LABEL_LOSSES}, or pass --multi-label false if each text has exactly one label."
+        )
+    if not multi_label and config.loss != "cross_entropy":
+        logger.info(
+            "Single-label data: training with cross_entropy (loss=%r is for multi-label data).", config.loss
+        )
+        return "cross_entropy"
+    return config.loss
+
+
 def make_loss(config: TrainConfig, train_targets: np.ndarray):
-    """The loss for ``Trainer(compute_loss_func=...)``: BCE, focal, or class-weighted BCE."""
+    """The loss for ``Trainer(compute_loss_func=...)``: BCE, focal, class-weighted BCE, or
+    cross-entropy (``labels``: class indices)."""
     pos = train_targets.sum(0)
     # sqrt(neg/pos), capped: rare classes count more without drowning the common ones.
     pos_weight = torch.tensor(np.clip(np.sqrt((len(train_targets) - pos) / np.maximum(pos, 1)), 1, 10))
 
     def loss_fn(outputs, labels, num_items_in_batch=None):
         logits = outputs["logits"].float()
+        if config.loss == "cross_entropy":
+            return torch.nn.functional.cross_entropy(logits, labels.long())
         labels = labels.float()
         if config.loss == "weighted_bce":
             return torch.nn.functional.binary_cross_entropy_with_logits(
@@ -143,13 +166,14 @@ def make_loss(config: TrainConfig, train_targets: np.ndarray):
     return loss_fn
 
 
-def build_model(config: TrainConfig, labels: tuple[str, ...] = LABELS):
-    """The encoder from ``base_model`` with a fresh multi-label head, self-describing config."""
+def build_model(config: TrainConfig, labels: tuple[str, ...] = LABELS, multi_label: bool = True):
+    """The encoder from ``base_model`` with a fresh head over ``labels``, self-describing config
+    (``problem_type`` says multi- or single-label, ``id2label`` names the labels)."""
     label_kw = dict(
         num_labels=len(labels),
         id2label=dict(enumerate(labels)),
         label2id={n: i for i, n in enumerate(labels)},
-        problem_type="multi_label_classification",
+        problem_type="multi_label_classification" if multi_label else "single_label_classification",
         classifier_dropout=config.dropout,
     )
     if config.num_layers is not None:  # from_pretrained then loads layers 0..N-1 only
@@ -167,18 +191,18 @@ def build_model(config: TrainConfig, labels: tuple[str, ...] = LABELS):
     return AutoModelForSequenceClassification.from_pretrained(config.base_model, config=cfg)
 
 
-def train(config: TrainConfig) -> dict:
+def train(config: TrainConfig, data: DataArguments | None = None) -> dict:
     """Fine-tune, evaluate on dev each epoch, save an fp16 checkpoint; return dev metrics."""
+    data = data or DataArguments()
     set_seed(config.seed)
-    train_split = load_split("train", config.data_dir, config.dataset_id)
-    dev_split = load_split("dev", config.data_dir, config.dataset_id)
-    n_train, n_dev = config.max_train_examples, config.max_eval_examples
+    train_split = data.load("train").head(config.max_train_examples)
+    multi_label = train_split.multi_label
+    dev_split = data.load("dev", train_split.labels, multi_label).head(config.max_eval_examples)
+    config.loss = resolve_loss(config, multi_label)
     tokenizer = AutoTokenizer.from_pretrained(config.base_model)
-    train_ds = _Texts(
-        tokenizer, train_split.texts[:n_train], train_split.targets[:n_train], config.max_length
-    )
-    dev_ds = _Texts(tokenizer, dev_split.texts[:n_dev], dev_split.targets[:n_dev], config.max_length)
-    model = build_model(config, train_split.labels)
+    train_ds = _Texts(tokenizer, train_split.texts, train_split.targets, config.max_length, multi_label)
+    dev_ds = _Texts(tokenizer, dev_split.texts, dev_split.targets, config.max_length, multi_label)
+    model = build_model(config, train_split.labels, multi_label)
 
     head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
     encoder = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
@@ -210,7 +234,7 @@ def train(config: TrainConfig) -> dict:
         eval_dataset=dev_ds,
         data_collator=DataCollatorWithPadding(tokenizer),
         compute_loss_func=make_loss(config, train_split.targets),
-        compute_metrics=compute_metrics,
+        compute_metrics=make_compute_metrics(multi_label),
         optimizers=(optimizer, scheduler),
     )
     start = time.perf_counter()
@@ -221,7 +245,8 @@ def train(config: TrainConfig) -> dict:
 
     model.to(torch.float16).save_pretrained(out)  # fp16 safetensors: half the size, same labels
     tokenizer.save_pretrained(out)
-    (out / "training_config.json").write_text(json.dumps(asdict(config), indent=2) + "\n")
+    recorded = {**asdict(config), "data": asdict(data)}  # the loss actually used, and the data
+    (out / "training_config.json").write_text(json.dumps(recorded, indent=2) + "\n")
     summary = {"train_minutes": round(minutes, 1), "dev": metrics, "history": history}
     (out / "dev_metrics.json").write_text(json.dumps(summary, indent=2) + "\n")
     logger.info("Trained in %.1f min; dev macro-F1 %.4f", minutes, metrics["eval_macro_f1"])

@@ -18,7 +18,7 @@ from emotions.model.backends import BACKENDS, onnx_available
 from emotions.model.inference import EmotionClassifier
 from emotions.model.thresholds import save_thresholds
 from emotions.serve import events, layout, render
-from emotions.serve.events import Controls
+from emotions.serve.controls import Controls
 from emotions.serve.served import load_served
 
 pytestmark = GRADIO_WARNINGS
@@ -83,7 +83,9 @@ def test_the_page_and_api_serve_a_stock_model(single, monkeypatch):
     monkeypatch.delenv("EMOTIONS_THRESHOLDS", raising=False)
     app = import_app(single, None)
     served = app.SERVED
-    assert "this model's 6 emotions + neutral" in layout.intro(served) and "The strongest one" in layout.intro(served)
+    assert "this model's 6 emotions + neutral" in layout.intro(
+        served
+    ) and "The strongest one" in layout.intro(served)
     assert "trained on GoEmotions" not in layout.footer_html(served)
     scores, detected, bars = events.analyze(served, "i love you", Controls())
     assert bars.count('class="emo-row') == 7 and detected.count('class="emo-chip"') >= 1

@@ -41,6 +41,7 @@ def test_only_the_named_endpoints_are_public(client):
     assert set(client.view_api(return_format="dict", print_info=False)["named_endpoints"]) == {
         "/predict",
         "/predict_batch",
+        "/predict_sentences",
         "/explain",
     }
 

@@ -8,10 +8,9 @@ import io
 import numpy as np
 import pytest
 
-from emotions.model.inference import Prediction
 from emotions.serve.csvout import SafeWriter, safe_cell
 from emotions.serve.uploads import write_csv
-from emotions.tools.predict import write_predictions
+from emotions.tools.corpus import Row, Writer, result
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","click me")',
@@ -49,10 +48,12 @@ def test_the_batch_tab_and_the_cli_guard_every_cell(tmp_path):
     probs = np.full((len(texts), 2), 0.5, dtype=np.float32)
     batch = write_csv(texts, labels, probs, [["joy"]] * len(texts), folder=tmp_path)
     out = io.StringIO(newline="")
-    predictions = [Prediction(t, ["joy"], {"joy": 0.5, "=evil_label": 0.5}) for t in texts]
-    write_predictions(predictions, labels, "csv", out)
+    writer = Writer(out, "csv", labels)
+    for i, text in enumerate(texts, 1):
+        writer.write(result(Row(i, text), ["joy"], {"joy": 0.5, "=evil_label": 0.5}))
     with batch.open(encoding="utf-8", newline="") as f:
         from_batch = read(f.read())
     for rows in (from_batch, read(out.getvalue())):
         assert rows[0][-1] == "'=evil_label"
-        assert [r[0] for r in rows[1:]] == ["'" + t for t in HOSTILE] + PLAIN
+        column = rows[0].index("text")
+        assert [r[column] for r in rows[1:]] == ["'" + t for t in HOSTILE] + PLAIN

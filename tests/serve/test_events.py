@@ -13,8 +13,8 @@ import pytest
 from helpers import import_app, make_tiny_checkpoint, thresholds_with_rollups
 
 from emotions.labels import LABELS, VIEWS
-from emotions.serve import api, events, layout, server
-from emotions.serve.events import Controls
+from emotions.serve import api, controls, events, layout, server
+from emotions.serve.controls import Controls
 from emotions.serve.served import load_served
 from emotions.serve.uploads import MAX_CHARS, MAX_ROWS
 
@@ -156,24 +156,24 @@ def test_none_passing_shows_the_three_closest(app, served):
 
 def test_override_and_reset(app, served):
     cached, _, _ = events.analyze(served, "i love you", Controls(*CONTROLS))
-    overrides = events.set_override("joy", 0.01, "emotions", {})
+    overrides = controls.set_override("joy", 0.01, "emotions", {})
     assert overrides == {"emotions:joy": 0.01}
     detected, bars = events.rerender(served, cached, Controls("emotions", "calibrated", 0.5, 0.0, overrides))
     assert "joy" in detected and "set by you" in bars
-    slider, info = events.inspect_threshold(served, "joy", "emotions", 0.0, overrides)
+    slider, info = controls.inspect_threshold(served, "joy", "emotions", 0.0, overrides)
     assert slider["value"] == 0.01 and "set by you" in info
-    assert events.reset_override("joy", "emotions", overrides) == {}
-    assert events.reset_all() == {}
-    slider, info = events.inspect_threshold(served, "joy", "emotions", 1.0, {})
+    assert controls.reset_override("joy", "emotions", overrides) == {}
+    assert controls.reset_all() == {}
+    slider, info = controls.inspect_threshold(served, "joy", "emotions", 1.0, {})
     assert slider["value"] < served.calibration.calibrated("emotions", "joy") and "sensitivity" in info
 
 
 def test_mode_and_view_switches(app, served):
-    global_slider, per_class = events.show_mode("global")
+    global_slider, per_class = controls.show_mode("global")
     assert global_slider["visible"] and not per_class["visible"]
-    global_slider, per_class = events.show_mode("calibrated")
+    global_slider, per_class = controls.show_mode("calibrated")
     assert not global_slider["visible"] and per_class["visible"]
-    update = events.view_names(served, "sentiment")
+    update = controls.view_names(served, "sentiment")
     assert update["choices"] == list(VIEWS["sentiment"]) and update["value"] == "positive"
 
 

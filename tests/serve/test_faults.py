@@ -35,7 +35,7 @@ from emotions.model import hub
 from emotions.model.inference import EmotionClassifier
 from emotions.model.thresholds import THRESHOLDS_FILE
 from emotions.serve import events, privacy
-from emotions.serve.events import Controls
+from emotions.serve.controls import Controls
 from emotions.serve.served import load_from_environment, load_served
 
 pytestmark = GRADIO_WARNINGS

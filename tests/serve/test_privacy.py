@@ -24,7 +24,7 @@ from helpers import GRADIO_WARNINGS, ROOT, free_port, import_app, serving, thres
 
 from emotions.serve import api, events, layout
 from emotions.serve import uploads as batch
-from emotions.serve.events import Controls
+from emotions.serve.controls import Controls
 from emotions.serve.uploads import MAX_BYTES
 from emotions.tools import publish
 

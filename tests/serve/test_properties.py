@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from emotions.labels import LABELS, VIEWS
 from emotions.serve import api, events, render
 from emotions.serve import uploads as batch
-from emotions.serve.events import Controls
+from emotions.serve.controls import Controls
 from emotions.serve.views import Row, ThresholdSettings
 
 pytestmark = GRADIO_WARNINGS

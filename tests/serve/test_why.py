@@ -17,7 +17,7 @@ from emotions.labels import LABELS, VIEWS
 from emotions.model import explain
 from emotions.model.reliability import RELIABILITY_FILE
 from emotions.serve import api, events
-from emotions.serve.events import Controls
+from emotions.serve.controls import Controls
 from emotions.serve.served import load_served
 from emotions.serve.uploads import MAX_CHARS
 

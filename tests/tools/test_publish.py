@@ -123,7 +123,7 @@ def spy_writes(monkeypatch) -> list[str]:
 
 def test_space_bundle_holds_exactly_the_app(project, tmp_path):
     bundle = pub.build_bundle("space", config(project, tmp_path))
-    serving = [*(project / "emotions" / "model").glob("*.py"), *(project / "emotions" / "serve").glob("*.py")]
+    serving = [p for area in ("model", "serve", "text") for p in (project / "emotions" / area).glob("*.py")]
     code = {
         "emotions/__init__.py",
         "emotions/labels.py",

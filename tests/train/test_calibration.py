@@ -45,3 +45,17 @@ def test_regularisation_is_chosen_by_cross_validation_from_the_candidates():
     shrink, smooth, scores = select_regularisation(targets, probs, shrinks=(0, 50), smooths=(1, 5), repeats=2)
     assert shrink in (0, 50) and smooth in (1, 5)
     assert len(scores) == 4 and max(scores.values()) == scores[f"shrink={shrink},smooth={smooth}"]
+
+
+def test_single_label_thresholds_count_the_strongest_label_as_shown():
+    # Softmax rows: the argmax is always shown, so a class's F1 at any threshold includes it.
+    from emotions.train.calibration import f1_curves_at
+
+    probs = np.array([[0.6, 0.4], [0.55, 0.45], [0.3, 0.7]])
+    targets = np.array([[1, 0], [0, 1], [0, 1]])
+    high = np.array([0.98, 0.98])  # no extra labels: the argmax alone
+    assert f1_curves_at(targets, probs, high, multi_label=False) == pytest.approx([2 / 3, 2 / 3])
+    assert f1_curves_at(targets, probs, high) == pytest.approx([0, 0])  # the plain p >= t rule
+    thresholds, f1 = calibrate_per_class(targets, probs, multi_label=False)
+    # class 1 is the runner-up on row 2: shown there as an extra label
+    assert 0.4 < thresholds[1] <= 0.45 and f1[1] == pytest.approx(1.0)

@@ -114,8 +114,8 @@ def test_predict_reads_stdin_and_writes_csv(trained):
     )
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(result.stdout.splitlines()))
-    assert rows[0][:2] == ["text", "labels"] and rows[0][2:] == list(LABELS)
-    assert [r[0] for r in rows[1:]] == ["first line", "second line"]
+    assert rows[0][:4] == ["row", "text", "labels", "error"] and rows[0][4:] == list(LABELS)
+    assert [r[1] for r in rows[1:]] == ["first line", "second line"]
 
 
 def test_cli_errors_are_one_clear_line(tmp_path, capsys):

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from emotions.labels import EKMAN_MAPPING, EMOJI, LABELS, SENTIMENT_MAPPING, rollup_probs
-from emotions.train.data import load_split, read_tsv
+from emotions.train.data import load_split
+from emotions.train.datafiles import read_tsv
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -1,0 +1,93 @@
+"""The settings panel: read as one :class:`Controls` by the events that cut probabilities
+(:func:`bind`), and its own events (mode, inspect one threshold, override, reset), none of
+which calls the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import gradio as gr
+
+from . import render
+from .served import ServedModel
+from .views import ThresholdSettings, override_key
+
+
+@dataclass(frozen=True)
+class Controls:
+    """The settings panel, read once: the view, and how thresholds are set."""
+
+    view: str = "emotions"
+    mode: str = "calibrated"
+    global_threshold: float = 0.5
+    sensitivity: float = 0.0
+    overrides: dict[str, float] = field(default_factory=dict)  # key: "view:name"
+
+    @property
+    def thresholds(self) -> ThresholdSettings:
+        return ThresholdSettings(
+            self.mode, float(self.global_threshold), float(self.sensitivity), dict(self.overrides or {})
+        )
+
+
+N_CONTROLS = 5  # Controls' fields: the last inputs of every event bound with bind()
+
+
+def bind(fn: Callable, served: ServedModel) -> Callable:
+    """``fn`` as a Gradio event on ``served``: its last five inputs become one :class:`Controls`."""
+
+    def event(*inputs):
+        return fn(served, *inputs[:-N_CONTROLS], Controls(*inputs[-N_CONTROLS:]))
+
+    event.__name__, event.__doc__, event.func = fn.__name__, fn.__doc__, fn  # .func: as a partial's
+    return event
+
+
+def show_mode(mode: str) -> tuple[dict, dict]:
+    """Mode switch: the global slider in global mode, per-class controls otherwise."""
+    return gr.update(visible=mode == "global"), gr.update(visible=mode == "calibrated")
+
+
+def view_names(served: ServedModel, view: str) -> dict:
+    """View switch: the names one can inspect are the view's rows."""
+    names = served.labelset.groups(view)
+    return gr.update(choices=names, value=names[0])
+
+
+def inspect_threshold(
+    served: ServedModel, name: str | None, view: str, sensitivity: float, overrides: dict
+) -> tuple[dict, str]:
+    """Show one row's threshold in force, and where it comes from."""
+    if not name or name not in served.labelset.views.get(view, {}):
+        return gr.update(), ""
+    settings = ThresholdSettings("calibrated", 0.5, float(sensitivity), dict(overrides or {}))
+    (value,), (overridden,) = served.calibration.thresholds(view, [name], settings)
+    calibrated = served.calibration.calibrated(view, name)
+    if overridden:
+        source = f"set by you (calibrated: {calibrated:.2f})"
+    elif not served.calibration.is_calibrated:
+        source = "not calibrated: the default" + (
+            f", shifted by sensitivity {sensitivity:+.1f}" if sensitivity else ""
+        )
+    elif sensitivity:
+        source = f"calibrated {calibrated:.2f}, shifted by sensitivity {sensitivity:+.1f}"
+    else:
+        source = "calibrated on the dev set"
+    info = f"{render.escape(name)}: <b>{value:.2f}</b>, {render.escape(source)}"
+    return gr.update(value=round(float(value), 2)), f'<p class="emo-hint">{info}</p>'
+
+
+def set_override(name: str | None, value: float, view: str, overrides: dict) -> dict:
+    """Override slider moved by the visitor: that row's threshold becomes ``value``."""
+    if not name:
+        return overrides
+    return {**(overrides or {}), override_key(view, name): float(value)}
+
+
+def reset_override(name: str | None, view: str, overrides: dict) -> dict:
+    return {k: v for k, v in (overrides or {}).items() if k != override_key(view, name or "")}
+
+
+def reset_all() -> dict:
+    return {}

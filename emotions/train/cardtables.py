@@ -1,0 +1,141 @@
+"""The tables and model-index metrics the model cards print, from ``reports/metrics.json``.
+
+GoEmotions' card (:mod:`emotions.train.card`): one results row per model × thresholds setting
+with the Ekman and sentiment roll-ups, and the per-emotion table. The generic card
+(:mod:`emotions.train.genericcard`): the same for any label set, multi-label (with whatever
+roll-ups the report scored) or single-label (the strongest label, accuracy, ROC-AUC per label).
+"""
+
+from __future__ import annotations
+
+from emotions.labels import emoji_for
+
+
+def metric(name: str, value: float) -> dict:
+    """One F1 entry of a card's model-index."""
+    return {"type": "f1", "name": name, "value": round(value, 4)}
+
+
+def results_table(report: dict) -> str:
+    """Markdown: one row per model × thresholds setting, F1 averages and roll-ups."""
+    head = "| model | thresholds | macro F1 | micro F1 | weighted F1 | samples F1 | Ekman macro F1 | sentiment macro F1 |"
+    rows = [head, "|---|---|---|---|---|---|---|---|"]
+    names = {"model": "**this model** (MiniLM-L6, 22M)", "baseline": "TF-IDF + logistic regression"}
+    for key in ("model", "baseline"):
+        if key not in report:
+            continue
+        r = report[key]
+        for setting in r["emotions"]:
+            e = r["emotions"][setting]
+            cells = [e["macro_f1"], e["micro_f1"], e["weighted_f1"], e["samples_f1"]]
+            cells += [r[view][setting]["macro_f1"] for view in ("ekman", "sentiment")]
+            label = {"0.5": "0.5", "per-class": "per-class (dev)"}.get(setting)
+            label = label or f"global {e['threshold']:.2f} (dev)"
+            rows.append(f"| {names[key]} | {label} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def per_class_table(report: dict, thresholds: dict) -> str:
+    rows = ["| emotion | threshold | precision | recall | F1 | support |", "|---|---|---|---|---|---|"]
+    for r in report["model"]["per_class"]["per-class"]:
+        name = r["label"]
+        rows.append(
+            f"| {emoji_for(name)} {name} | {thresholds['thresholds'][name]:.2f} | {r['precision']:.3f} | "
+            f"{r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |"
+        )
+    return "\n".join(rows)
+
+
+def rollup_views(m: dict) -> list[str]:
+    """The roll-up views a multi-label report scored (beyond the labels themselves)."""
+    return [
+        k
+        for k, v in m.items()
+        if k != "emotions" and isinstance(v, dict) and {"global", "per-class"} <= set(v)
+    ]
+
+
+def generic_metrics(report: dict, multi_label: bool) -> list[dict]:
+    """The model-index metrics of the task (the first macro F1 is the card's headline)."""
+    m = report["model"]
+    if not multi_label:
+        top = m["argmax"]
+        return [
+            metric("macro F1 (strongest label)", top["macro_f1"]),
+            {"type": "accuracy", "name": "accuracy", "value": round(top["accuracy"], 4)},
+            metric("weighted F1 (strongest label)", top["weighted_f1"]),
+            metric(
+                "macro F1 (strongest label plus those over their dev thresholds)", m["per-class"]["macro_f1"]
+            ),
+            {"type": "roc_auc", "name": "macro ROC-AUC", "value": round(top["roc_auc"], 4)},
+        ]
+    e = m["emotions"]
+    out = [
+        metric("macro F1 (calibrated thresholds)", e["per-class"]["macro_f1"]),
+        metric("macro F1 (threshold 0.5)", e["0.5"]["macro_f1"]),
+        metric(f"macro F1 (global threshold {e['global']['threshold']:.2f})", e["global"]["macro_f1"]),
+        metric("micro F1 (calibrated thresholds)", e["per-class"]["micro_f1"]),
+    ]
+    out += [
+        metric(f"{view} macro F1 (calibrated)", m[view]["per-class"]["macro_f1"]) for view in rollup_views(m)
+    ]
+    out.append({"type": "roc_auc", "name": "macro ROC-AUC", "value": round(e["0.5"]["roc_auc"], 4)})
+    return out
+
+
+def generic_results_table(report: dict, multi_label: bool) -> str:
+    """Markdown: one row per model × setting, with the task's averages."""
+    names = {"model": "**this model**", "baseline": "TF-IDF + logistic regression"}
+    if not multi_label:
+        rows = [
+            "| model | labels shown | macro F1 | weighted F1 | micro F1 | macro ROC-AUC |",
+            "|---|---|---|---|---|---|",
+        ]
+        for key in ("model", "baseline"):
+            if key not in report:
+                continue
+            r = report[key]
+            for setting, label in (
+                ("argmax", "the strongest"),
+                ("per-class", "+ others over their dev thresholds"),
+            ):
+                s = r[setting]
+                micro = s.get("micro_f1", s.get("accuracy"))
+                cells = [s["macro_f1"], s["weighted_f1"], micro, s["roc_auc"]]
+                rows.append(f"| {names[key]} | {label} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+        return "\n".join(rows)
+    views = rollup_views(report["model"])
+    head = "| model | thresholds | macro F1 | micro F1 | weighted F1 | samples F1 |"
+    head += "".join(f" {v} macro F1 |" for v in views)
+    rows = [head, "|---|---|" + "---|" * (4 + len(views))]
+    for key in ("model", "baseline"):
+        if key not in report:
+            continue
+        r = report[key]
+        for setting in r["emotions"]:
+            e = r["emotions"][setting]
+            cells = [e["macro_f1"], e["micro_f1"], e["weighted_f1"], e["samples_f1"]]
+            cells += [r[view][setting]["macro_f1"] for view in views if view in r]
+            label = {"0.5": "0.5", "per-class": "per-class (dev)"}.get(setting)
+            label = label or f"global {e['threshold']:.2f} (dev)"
+            rows.append(f"| {names[key]} | {label} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def generic_per_class_table(report: dict, thresholds: dict, multi_label: bool) -> str:
+    m = report["model"]
+    if multi_label:
+        return per_class_table(report, thresholds).replace("| emotion |", "| label |", 1)
+    rows = [
+        "| label | extra-label threshold | precision | recall | F1 | ROC-AUC | support |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    auc = m.get("roc_auc_per_class", {})
+    for r in m["per_class"]["argmax"]:
+        name = r["label"]
+        a = auc.get(name)
+        rows.append(
+            f"| {emoji_for(name)} {name} | {thresholds['thresholds'][name]:.2f} | {r['precision']:.3f} | "
+            f"{r['recall']:.3f} | {r['f1']:.3f} | {'–' if a is None else f'{a:.3f}'} | {r['support']} |"
+        )
+    return "\n".join(rows)
