@@ -10,8 +10,6 @@ a phone's width all read.
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
 from emotions.model.reading import Reading
@@ -49,35 +47,51 @@ CSS = """
 """
 
 
-def color(name: str) -> str:
-    """The same colour for an emotion everywhere (its name's hash into the palette)."""
-    return PALETTE[int(hashlib.sha1(name.encode()).hexdigest(), 16) % len(PALETTE)]
+def colors(cut: CutReading) -> dict[str, str]:
+    """A colour per emotion the text carries, the most frequent first, so the chart's lines and
+    the sentences' tints agree and the main emotions never share one."""
+    names = list(cut.carriers) or [cut.whole[0].name]
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
 def main_emotions(cut: CutReading, k: int = MAIN_EMOTIONS) -> list[str]:
     return list(cut.carriers)[:k]
 
 
-def chart_frame(reading: Reading, cut: CutReading, view_names: list[str]) -> pd.DataFrame:
-    """Long-form data for the line chart: one row per sentence and main emotion."""
+def chart_frame(reading: Reading, cut: CutReading) -> pd.DataFrame:
+    """Long-form data for the line chart: a row per sentence and main emotion. Each line is
+    named by its rank (``line``), so the chart's colours never depend on which emotions a
+    text has; :func:`legend_html` names them, and the tooltip shows the ``emotion``."""
     names = main_emotions(cut) or [cut.whole[0].name]
     rows = []
     for i, sentence_rows in enumerate(cut.sentences):
         probs = {r.name: r.prob for r in sentence_rows}
-        rows.extend({"sentence": i + 1, "emotion": n, "probability": round(probs[n], 4)} for n in names)
-    return pd.DataFrame(rows, columns=["sentence", "emotion", "probability"])
+        rows.extend(
+            {"sentence": str(i + 1), "line": str(k + 1), "emotion": n, "probability": round(probs[n], 4)}
+            for k, n in enumerate(names)
+        )
+    return pd.DataFrame(rows, columns=["sentence", "line", "emotion", "probability"])
 
 
-def color_map(cut: CutReading) -> dict[str, str]:
-    return {name: color(name) for name in main_emotions(cut) or [cut.whole[0].name]}
+LINE_COLORS = {str(k + 1): PALETTE[k] for k in range(MAIN_EMOTIONS)}  # the chart's fixed colours
+
+
+def legend_html(cut: CutReading) -> str:
+    """The chart's legend: each main emotion's colour and name."""
+    palette = colors(cut)
+    keys = "".join(
+        f'<span><span class="emo-key" style="background:{palette[n]}"></span>{escape(n)}</span>'
+        for n in main_emotions(cut) or [cut.whole[0].name]
+    )
+    return f'<div class="emo-legend" aria-label="chart legend">{keys}</div>'
 
 
 def sentences_html(reading: Reading, cut: CutReading) -> str:
     """Every sentence in reading order, its detected emojis, tinted by its strongest emotion."""
-    items = []
+    items, palette = [], colors(cut)  # a sentence's tint: its strongest emotion's line colour
     for i, s in enumerate(reading.sentences):
         found = cut.detected(i)
-        tint = f' style="--emo-c:{color(found[0].name)}"' if found else ""
+        tint = f' style="--emo-c:{palette[found[0].name]}"' if found else ""
         emojis = "".join(r.emoji for r in found) or "·"
         names = ", ".join(r.name for r in found) or "nothing detected"
         who = f'<span class="emo-who">{escape(s.speaker)}:</span>' if s.speaker else ""
@@ -87,7 +101,7 @@ def sentences_html(reading: Reading, cut: CutReading) -> str:
             f'<span class="emo-ico" aria-label="{escape(names)}">{emojis}</span>{who}'
             f"{escape(reading.text[s.start : s.end])}{flag}</li>"
         )
-    return f'<div class="emo-panel"><ol class="emo-arc">{"".join(items)}</ol></div>'
+    return f'<div class="emo-panel">{legend_html(cut)}<ol class="emo-arc">{"".join(items)}</ol></div>'
 
 
 def document_html(reading: Reading, cut: CutReading) -> str:

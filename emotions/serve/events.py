@@ -106,10 +106,7 @@ def show_arc(served: ServedModel, scores: dict | None, controls: Controls) -> tu
     if reading is None or len(reading.sentences) < 2:
         return gr.update(visible=False), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     cut = cut_reading(reading, served.calibration, controls.thresholds, controls.view)
-    plot = gr.update(
-        value=arc.chart_frame(reading, cut, served.labelset.groups(controls.view)),
-        color_map=arc.color_map(cut),
-    )
+    plot = gr.update(value=arc.chart_frame(reading, cut))  # its colours and axes are fixed (arc)
     picker = gr.update(choices=arc.picker_choices(reading), value=scores.get("pick"))
     summary = arc.document_html(reading, cut) + arc.speakers_html(reading, cut) + arc.whole_note(cut)
     return gr.update(visible=True), plot, arc.sentences_html(reading, cut), summary, picker

@@ -14,7 +14,7 @@ import gradio as gr
 from emotions.labels import LABELS
 from emotions.model.reading import MAX_DOCUMENT_CHARS
 
-from . import render, uploads
+from . import arc, render, uploads
 from .events import START_HINT, WHY_HINT, why_choices
 from .served import ServedModel
 from .views import SENSITIVITY_RANGE
@@ -88,10 +88,11 @@ def text_tab(served: ServedModel) -> TextTab:
         clear = gr.ClearButton([text], value="Clear", size="md", scale=1, min_width=80)
         submit = gr.Button("Submit", variant="primary", elem_id="submit", scale=2, min_width=80)
     examples = gr.Examples(EXAMPLES, inputs=[text], api_visibility="private")
-    with gr.Column(visible=False, elem_id="arc") as arc:
+    with gr.Column(visible=False, elem_id="arc") as arc_box:
         gr.Markdown("### Emotion arc")
         chart = gr.LinePlot(
-            x="sentence", y="probability", color="emotion", y_lim=[0, 1], x_title="sentence",
+            x="sentence", y="probability", color="line", color_map=arc.LINE_COLORS, colors_in_legend=[],
+            tooltip=["sentence", "emotion", "probability"], y_lim=[0, 1], x_title="sentence",
             y_title="probability", height=260, label="How the main emotions rise and fall", elem_id="arc-chart",
         )  # fmt: skip
         sentences = html("", elem_id="arc-sentences")
@@ -126,7 +127,7 @@ def text_tab(served: ServedModel) -> TextTab:
         clear,
         submit,
         examples,
-        arc,
+        arc_box,
         chart,
         sentences,
         summary,

@@ -71,6 +71,7 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         # or a Hub bucket: off, like flagging. Nothing a visitor types is kept.
         "run_history": False,
         "enable_monitoring": False,  # its page would show per-event stats to anyone with the key
+        "mcp_server": True,  # agents call the same endpoints as MCP tools at /gradio_api/mcp/
         # Every API call without a session (curl, plain HTTP) gets a session of its own, and
         # Gradio keeps the last 10,000. Each is about 4 KB (see gradio_patches) plus what its
         # events touch; 1,000 bound the rest. A visitor's state (results, overrides) is dropped

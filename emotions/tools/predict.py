@@ -47,6 +47,12 @@ class PredictConfig:
     text_column: str = field(default="text", metadata={"help": "The text column (CSV) or field (JSON)."})
     output: str | None = field(default=None, metadata={"help": "Write here instead of stdout."})
     format: str = field(default="jsonl", metadata={"help": f"Output format, one of {FORMATS}."})
+    by_sentence: bool = field(
+        default=False,
+        metadata={
+            "help": "Read each text sentence by sentence (JSON lines: sentences, language; see README)."
+        },
+    )
     resume: bool = field(default=False, metadata={"help": "Go on from the rows --output already holds."})
     quiet: bool = field(default=False, metadata={"help": "No progress bar."})
     batch_size: int = field(default=64, metadata={"help": "Texts per forward pass."})
@@ -63,6 +69,8 @@ class PredictConfig:
         for name in ("batch_size", "chunk_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}={getattr(self, name)} must be at least 1.")
+        if self.by_sentence and self.format != "jsonl":
+            raise ValueError("--by-sentence writes nested results: use --format jsonl.")
         if self.resume and not self.output:
             raise ValueError("--resume needs --output: the file whose rows are already done.")
         if self.input:
@@ -101,9 +109,7 @@ def score_stream(
     scorer: Scorer, rows: Iterable[corpus.Row], writer: corpus.Writer, config: PredictConfig, progress=None
 ) -> int:
     """Score and write ``rows`` a chunk at a time; returns how many were written."""
-    clf, written = scorer.classifier, 0
-    if config.threshold is not None:  # one global cut for every label
-        clf.thresholds = {name: config.threshold for name in clf.labels}
+    written = 0
     for chunk in _chunks(rows, config.chunk_size):
         labels, scores = scorer.score([r.text if r.error is None else "" for r in chunk])
         for row, found, probs in zip(chunk, labels, scores):
@@ -115,11 +121,40 @@ def score_stream(
     return written
 
 
+def read_stream(classifier, rows: Iterable[corpus.Row], writer: corpus.Writer, progress=None) -> int:
+    """``--by-sentence``: each text read sentence by sentence (one model call per text)."""
+    from emotions.model.reading import read_document
+    from emotions.serve.reading import as_result, cut_reading
+    from emotions.serve.views import Calibration, ThresholdSettings
+
+    calibration = Calibration(
+        classifier.thresholds, None, "", classifier.labelset, classifier.multi_label, classifier.calibrated
+    )
+    written = 0
+    for row in rows:
+        record = corpus.result(row, [], {})
+        if row.error is None:
+            reading = read_document(classifier, row.text)
+            record.update(
+                as_result(
+                    reading, cut_reading(reading, calibration, ThresholdSettings(), "emotions"), "emotions"
+                )
+            )
+        writer.write(record)
+        written += 1
+        if progress is not None:
+            progress.update(1)
+    writer.out.flush()
+    return written
+
+
 def predict(config: PredictConfig) -> int:
     """Score every row and write its result; returns the number of rows written."""
     classifier = load_classifier(
         config.model_dir, config.thresholds, config.backend, config.model_repo, config.revision
     )
+    if config.threshold is not None:  # one global cut for every label
+        classifier.thresholds = {name: config.threshold for name in classifier.labels}
     scorer = Scorer(classifier=classifier, batch_size=config.batch_size)
     done = corpus.resume_point(Path(config.output), config.format) if config.resume else 0
     rows = (r for r in _rows(config) if r.number > done)
@@ -136,7 +171,10 @@ def predict(config: PredictConfig) -> int:
     start = time.perf_counter()
     try:
         writer = corpus.Writer(out, config.format, classifier.labels, header=not done)
-        written = score_stream(scorer, rows, writer, config, progress)
+        if config.by_sentence:
+            written = read_stream(classifier, rows, writer, progress)
+        else:
+            written = score_stream(scorer, rows, writer, config, progress)
     finally:
         if progress is not None:
             progress.close()

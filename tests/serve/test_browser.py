@@ -220,3 +220,70 @@ def test_dark_mode_desktop(browser, url):
     assert color != background
     shot(page, "dark")
     page.close()
+
+
+ISSUE = "I was so worried about you! Thank god you're safe. But honestly, I'm furious you didn't call."
+CHAT = "Anna: I got the job!!!\nBen: No way, congratulations! I'm so proud of you.\nAnna: Thanks... I'm scared though."
+
+
+def read_arc(page, text: str) -> None:
+    from playwright.sync_api import expect
+
+    box = page.locator("#text-input textarea")
+    box.fill(text)
+    page.locator("#submit").click()
+    expect(page.locator("#arc")).to_be_visible()
+    page.locator("#arc-sentences li").first.wait_for()
+
+
+def test_a_longer_text_shows_its_emotion_arc(page):
+    from playwright.sync_api import expect
+
+    read_arc(page, ISSUE)
+    expect(page.locator("#arc-sentences li")).to_have_count(3)
+    assert "furious" in page.locator("#arc-sentences li").nth(2).inner_text()
+    expect(page.locator("#arc-chart canvas, #arc-chart svg").first).to_be_visible()  # the chart is drawn
+    expect(page.locator("#arc-summary details").first).to_be_visible()
+    page.locator("#arc-summary details summary").first.click()  # which sentences carry it
+    expect(page.locator("#arc-summary details[open] li").first).to_be_visible()
+    expect(page.locator("#detected")).to_contain_text("Sentence 1 of 3")
+    page.locator("#arc-pick input").click()
+    page.get_by_role("option", name=re.compile("^3\\. But honestly")).click()
+    expect(page.locator("#detected")).to_contain_text("Sentence 3 of 3")
+    expect(page.locator("#why-text")).to_contain_text("furious")  # its words, explained
+    shot(page, "arc")
+    page.locator("#mode").get_by_label("Global").check()  # every sentence re-cut at once
+    page.locator("#global-threshold input[type=range]").fill("0.01")
+    expect(page.locator("#arc-sentences li").first).to_have_attribute("style", re.compile("--emo-c"))
+
+
+def test_a_conversation_shows_each_speaker(page):
+    from playwright.sync_api import expect
+
+    read_arc(page, CHAT)
+    expect(page.locator("#arc-sentences .emo-who").first).to_have_text("Anna:")
+    expect(page.locator("#arc-summary")).to_contain_text("Speakers")
+    expect(page.locator("#arc-summary .emo-who-row")).to_have_count(2)
+    shot(page, "conversation")
+
+
+def test_a_french_text_is_marked_unreliable(page):
+    from playwright.sync_api import expect
+
+    read_arc(page, "Je suis tellement heureux aujourd'hui. Merci beaucoup pour ton aide !")
+    expect(page.locator("#detected")).to_contain_text("looks like French (fr)")
+    expect(page.locator("#detected")).to_contain_text("unreliable")
+
+
+def test_the_arc_at_phone_width_in_dark_mode(browser, url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(url + "?__theme=dark")
+        read_arc(page, ISSUE)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"the page scrolls sideways by {overflow}px at phone width"
+        shot(page, "arc-phone-dark")
+    finally:
+        context.close()

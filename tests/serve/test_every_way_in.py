@@ -135,3 +135,25 @@ def test_gradio_client_calls_through_the_queue_are_checked_too(server):
     with pytest.raises(AppError, match=r"sensitivity must be a number"):
         client.predict(mark, "calibrated", 0.5, mark, api_name="/predict")
     assert_not_logged(log, mark)
+
+
+def test_mcp_tool_calls_are_checked_and_not_logged(server):
+    import asyncio
+
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    url, log = server
+    mark = marker()
+
+    async def calls() -> list[str]:
+        async with streamable_http_client(url + "gradio_api/mcp/") as (read, write, _):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                good = await session.call_tool("predict", {"text": f"I love it {mark}"})
+                bad = await session.call_tool("predict", {"text": {"t": mark}})
+                return [c.text for r in (good, bad) for c in r.content]
+
+    good, bad = asyncio.run(calls())
+    assert "scores" in good and "is not of type 'string'" in bad  # the MCP SDK checks the schema first
+    assert_not_logged(log, mark)
