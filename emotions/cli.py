@@ -28,6 +28,7 @@ COMMANDS = {
     "predict": ("emotions.tools.predict", "PredictConfig", "predict", "score texts"),
     "bench": ("emotions.tools.bench", "BenchConfig", "bench", "speed and memory benchmarks"),
     "bench-explain": ("emotions.tools.explainbench", "ExplainBenchConfig", "run", "time word explanations"),
+    "bench-predict": ("emotions.tools.predictbench", "PredictBenchConfig", "bench_predict", "predict over big files"),
     "loadtest": ("emotions.tools.loadtest", "LoadTestConfig", "loadtest", "concurrent clients against app.py"),
     "publish": ("emotions.tools.publish", "PublishConfig", "publish", "push the model and the app to the Hub"),
 }  # fmt: skip

@@ -142,3 +142,17 @@ def make_stock_checkpoint(
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+class Spy:
+    """Wraps a classifier to count its model calls (``predict_proba``)."""
+
+    def __init__(self, classifier):
+        self.inner, self.calls = classifier, 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def predict_proba(self, texts, *args, **kwargs):
+        self.calls += 1
+        return self.inner.predict_proba(texts, *args, **kwargs)

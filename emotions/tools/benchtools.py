@@ -96,12 +96,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def call_predict(client, base: str, data: list, timeout: float = 60.0) -> object:
-    """Gradio's HTTP API: POST ``/gradio_api/call/predict``, then read the event stream."""
-    response = client.post(f"{base}/gradio_api/call/predict", json={"data": data}, timeout=timeout)
+def document(texts: list[str], chars: int = 5000) -> str:
+    """A long text for the sentence benchmarks: texts joined until ``chars`` characters."""
+    out, n = [], 0
+    for text in texts:
+        out.append(text if text.rstrip().endswith((".", "!", "?")) else text.rstrip() + ".")
+        n += len(out[-1]) + 1
+        if n >= chars:
+            break
+    return " ".join(out)[:chars]
+
+
+def call_predict(client, base: str, data: list, timeout: float = 60.0, api: str = "predict") -> object:
+    """Gradio's HTTP API: POST ``/gradio_api/call/<api>``, then read the event stream."""
+    response = client.post(f"{base}/gradio_api/call/{api}", json={"data": data}, timeout=timeout)
     response.raise_for_status()
     event_id = response.json()["event_id"]
-    result = client.get(f"{base}/gradio_api/call/predict/{event_id}", timeout=timeout)
+    result = client.get(f"{base}/gradio_api/call/{api}/{event_id}", timeout=timeout)
     result.raise_for_status()
     event = None
     for line in result.text.splitlines():
@@ -129,10 +140,16 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def measure_app(
-    argv: list[str], env: dict[str, str], data: Callable[[str], list], texts: list[str], n_client: int
+    argv: list[str],
+    env: dict[str, str],
+    data: Callable[[str], list],
+    texts: list[str],
+    n_client: int,
+    long_text: str | None = None,
 ) -> dict:
     """Start an app, time it to its first answered /predict, then HTTP and gradio_client
-    latency over ``texts``, then its peak RSS. The app is stopped whatever happens."""
+    latency over ``texts``, ``/predict_sentences`` on ``long_text`` (when given), then its peak
+    RSS. The app is stopped whatever happens."""
     import httpx
 
     port = free_port()
@@ -155,6 +172,9 @@ def measure_app(
                     time.sleep(0.02)
             out = {"cold_start_s": time.perf_counter() - start}
             out["http"] = latency_ms(lambda t: call_predict(client, base, data(t)), texts)
+            if long_text:
+                read = lambda t: call_predict(client, base, data(t), api="predict_sentences")  # noqa: E731
+                out["http_sentences"] = latency_ms(read, [long_text] * 20, warmup=2)
         if n_client:
             from gradio_client import Client
 

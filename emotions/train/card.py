@@ -25,7 +25,7 @@ from emotions.labels import LABELS, emoji_for
 
 from .cardfacts import HUB_BASE, is_goemotions, model_labels
 from .cardtables import metric, per_class_table, results_table
-from .genericcard import write_generic
+from .genericcard import replace_block, write_generic
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +89,7 @@ def update_readme(readme: Path, report: dict) -> None:
         f"{results_table(report)}\n\nWritten by `python -m emotions card` from `reports/metrics.json` "
         f"(`python -m emotions evaluate`); per-emotion scores in [the model card](model/README.md).\n{end}"
     )
-    head, rest = text.split(start, 1)
-    readme.write_text(head + block + rest.split(end, 1)[1], encoding="utf-8")
+    replace_block(readme, text, start, end, block)
 
 
 def write_card(config: CardConfig) -> Path:

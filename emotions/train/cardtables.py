@@ -16,11 +16,19 @@ def metric(name: str, value: float) -> dict:
     return {"type": "f1", "name": name, "value": round(value, 4)}
 
 
-def results_table(report: dict) -> str:
-    """Markdown: one row per model × thresholds setting, F1 averages and roll-ups."""
-    head = "| model | thresholds | macro F1 | micro F1 | weighted F1 | samples F1 | Ekman macro F1 | sentiment macro F1 |"
-    rows = [head, "|---|---|---|---|---|---|---|---|"]
-    names = {"model": "**this model** (MiniLM-L6, 22M)", "baseline": "TF-IDF + logistic regression"}
+def results_table(
+    report: dict,
+    views: tuple[str, ...] = ("ekman", "sentiment"),
+    titles: dict[str, str] | None = None,
+    model: str = "**this model** (MiniLM-L6, 22M)",
+) -> str:
+    """Markdown for a multi-label report: one row per model × thresholds setting, the F1
+    averages and each roll-up view's macro F1 (GoEmotions' card: Ekman and sentiment)."""
+    titles = titles or {"ekman": "Ekman", "sentiment": "sentiment"}
+    head = "| model | thresholds | macro F1 | micro F1 | weighted F1 | samples F1 |"
+    head += "".join(f" {titles.get(v, v)} macro F1 |" for v in views)
+    rows = [head, "|---|---|" + "---|" * (4 + len(views))]
+    names = {"model": model, "baseline": "TF-IDF + logistic regression"}
     for key in ("model", "baseline"):
         if key not in report:
             continue
@@ -28,7 +36,7 @@ def results_table(report: dict) -> str:
         for setting in r["emotions"]:
             e = r["emotions"][setting]
             cells = [e["macro_f1"], e["micro_f1"], e["weighted_f1"], e["samples_f1"]]
-            cells += [r[view][setting]["macro_f1"] for view in ("ekman", "sentiment")]
+            cells += [r[view][setting]["macro_f1"] for view in views if view in r]
             label = {"0.5": "0.5", "per-class": "per-class (dev)"}.get(setting)
             label = label or f"global {e['threshold']:.2f} (dev)"
             rows.append(f"| {names[key]} | {label} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
@@ -104,22 +112,7 @@ def generic_results_table(report: dict, multi_label: bool) -> str:
                 cells = [s["macro_f1"], s["weighted_f1"], micro, s["roc_auc"]]
                 rows.append(f"| {names[key]} | {label} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
         return "\n".join(rows)
-    views = rollup_views(report["model"])
-    head = "| model | thresholds | macro F1 | micro F1 | weighted F1 | samples F1 |"
-    head += "".join(f" {v} macro F1 |" for v in views)
-    rows = [head, "|---|---|" + "---|" * (4 + len(views))]
-    for key in ("model", "baseline"):
-        if key not in report:
-            continue
-        r = report[key]
-        for setting in r["emotions"]:
-            e = r["emotions"][setting]
-            cells = [e["macro_f1"], e["micro_f1"], e["weighted_f1"], e["samples_f1"]]
-            cells += [r[view][setting]["macro_f1"] for view in views if view in r]
-            label = {"0.5": "0.5", "per-class": "per-class (dev)"}.get(setting)
-            label = label or f"global {e['threshold']:.2f} (dev)"
-            rows.append(f"| {names[key]} | {label} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
-    return "\n".join(rows)
+    return results_table(report, tuple(rollup_views(report["model"])), {}, names["model"])
 
 
 def generic_per_class_table(report: dict, thresholds: dict, multi_label: bool) -> str:

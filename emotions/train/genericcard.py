@@ -71,8 +71,7 @@ def update_generic_readme(readme: Path, report: dict, multi_label: bool, data: d
         f"Written by `python -m emotions card` from `reports/metrics.json` (`python -m emotions evaluate`); "
         f"per-label scores in [the model card](model/README.md).\n{end}"
     )
-    head, rest = text.split(start, 1)
-    readme.write_text(head + block + rest.split(end, 1)[1], encoding="utf-8")
+    replace_block(readme, text, start, end, block)
 
 
 def write_generic(config: CardConfig, report, thresholds, train_cfg, dev, labels) -> Path:
@@ -161,3 +160,9 @@ def write_generic(config: CardConfig, report, thresholds, train_cfg, dev, labels
         "multi-label" if multi else "single-label",
     )
     return card
+
+
+def replace_block(readme: Path, text: str, start: str, end: str, block: str) -> None:
+    """Write ``readme`` with what lies between its ``start`` and ``end`` markers replaced."""
+    head, rest = text.split(start, 1)
+    readme.write_text(head + block + rest.split(end, 1)[1], encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import pytest
-from helpers import import_app, make_tiny_checkpoint, thresholds_with_rollups
+from helpers import Spy, import_app, make_tiny_checkpoint, thresholds_with_rollups
 
 from emotions.labels import LABELS, VIEWS
 from emotions.serve import api, controls, events, layout, server
@@ -50,20 +50,6 @@ def app(model_files):
 @pytest.fixture(scope="module")
 def served(model_files):
     return load_served(*model_files)
-
-
-class Spy:
-    """Wraps a classifier to count model calls."""
-
-    def __init__(self, classifier):
-        self.inner, self.calls = classifier, 0
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def predict_proba(self, texts, *args, **kwargs):
-        self.calls += 1
-        return self.inner.predict_proba(texts, *args, **kwargs)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 from gradio_client import Client
-from helpers import GRADIO_WARNINGS, import_app, serving, thresholds_with_rollups
+from helpers import GRADIO_WARNINGS, Spy, import_app, serving, thresholds_with_rollups
 
 from emotions.cli import main
 from emotions.labels import LABELS, VIEWS
@@ -28,18 +28,6 @@ def app(tiny_model_dir, tmp_path_factory):
     module = import_app(tiny_model_dir, thresholds_with_rollups(tmp_path_factory.mktemp("sent") / "t.json"))
     module.WARMING.join()
     return module
-
-
-class Spy:
-    def __init__(self, classifier):
-        self.inner, self.calls = classifier, 0
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def predict_proba(self, texts, *args, **kwargs):
-        self.calls += 1
-        return self.inner.predict_proba(texts, *args, **kwargs)
 
 
 def test_one_batched_call_scores_every_sentence_and_the_whole_text(app):
