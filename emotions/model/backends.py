@@ -69,6 +69,20 @@ def pad_batch(rows: list[list[int]], pad_id: int = 0) -> tuple[np.ndarray, np.nd
     return ids, mask
 
 
+def length_batches(lengths: list[int], batch_size: int, max_tokens: int) -> list[np.ndarray]:
+    """Indices of texts grouped shortest first, each group at most ``batch_size`` texts and
+    ``max_tokens`` padded tokens (its size times its longest), so one long text does not pad
+    a whole batch of short ones to its length."""
+    order = np.argsort(lengths, kind="stable")
+    groups: list[list[int]] = [[]]
+    for i in order:
+        group = groups[-1]
+        if group and (len(group) >= batch_size or (len(group) + 1) * lengths[i] > max_tokens):
+            groups.append(group := [])
+        group.append(int(i))
+    return [np.array(g) for g in groups if g]
+
+
 class TorchRunner:
     def __init__(self, model: torch.nn.Module):
         self.model = model.eval()

@@ -182,6 +182,7 @@ ROWS = [  # (label, path into a backend's or the app's results, format)
     ("test macro-F1, calibrated", ("test_macro_f1",), "{:.4f}"),
     ("texts with the torch labels", ("texts_with_same_labels",), "{:.2%}"),
     ("5,000-character text by sentence, p50 (ms)", ("document", "p50_ms"), "{:.1f}"),
+    ("  sentences in that text", ("document", "sentences"), "{:.0f}"),
     ("/predict HTTP p50 (ms)", ("app", "http", "p50_ms"), "{:.1f}"),
     ("/predict_sentences 5,000 characters, HTTP p50 (ms)", ("app", "http_sentences", "p50_ms"), "{:.1f}"),
     ("/predict HTTP p95 (ms)", ("app", "http", "p95_ms"), "{:.1f}"),

@@ -20,7 +20,7 @@ from helpers import make_tiny_checkpoint
 from transformers import AutoConfig
 
 from emotions.model import backends, onnxfiles
-from emotions.model.backends import BACKENDS, pad_batch, resolve_backend
+from emotions.model.backends import BACKENDS, length_batches, pad_batch, resolve_backend
 from emotions.model.checkpoint import load_torch_model
 from emotions.model.inference import MAX_LENGTH, EmotionClassifier
 
@@ -120,6 +120,26 @@ def test_pad_batch():
     ids, mask = pad_batch([[5, 6, 7], [8]], pad_id=0)
     assert ids.tolist() == [[5, 6, 7], [8, 0, 0]] and mask.tolist() == [[1, 1, 1], [1, 0, 0]]
     assert ids.dtype == mask.dtype == np.int64
+
+
+def test_length_batches_cap_texts_and_padded_tokens():
+    lengths = [128] + [10] * 60 + [40] * 20 + [3]
+    groups = length_batches(lengths, batch_size=16, max_tokens=512)
+    flat = np.concatenate(groups).tolist()
+    assert sorted(flat) == list(range(len(lengths)))  # every text once
+    assert [lengths[i] for i in flat] == sorted(lengths)  # shortest first
+    for g in groups:
+        assert len(g) <= 16
+        assert len(g) == 1 or len(g) * max(lengths[i] for i in g) <= 512
+    assert groups[-1].tolist() == [0]  # the long text is padded with nothing else
+    assert length_batches([], 8, 512) == []
+
+
+def test_grouping_by_length_keeps_input_order(tmp_path):
+    clf = EmotionClassifier.from_pretrained(make_tiny_checkpoint(tmp_path / "m"))
+    texts = ["word " * n for n in (90, 1, 30, 2, 60)] + SAMPLE
+    one_by_one = np.concatenate([clf.predict_proba([t]) for t in texts])
+    np.testing.assert_allclose(clf.predict_proba(texts, batch_size=3), one_by_one, atol=1e-5)
 
 
 def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
