@@ -79,6 +79,7 @@ def machine() -> dict:
         "torch": torch.__version__,
         "platform": platform.platform(),
         "load_avg_1m": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "matmul_gflops": bt.matmul_gflops(),
     }
 
 
@@ -167,7 +168,10 @@ def bench(config: BenchConfig) -> dict:
                 argv = bt.peer_app_argv(folder)
                 report["peer"]["app"] = _app(argv, env, lambda t: [t], singles, config.n_client)
     report["machine"]["load_avg_1m_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    report["table"] = table(report)
+    report["machine"]["matmul_gflops_end"] = bt.matmul_gflops()
+    speed = (report["machine"]["matmul_gflops"], report["machine"]["matmul_gflops_end"])
+    speed = "Machine speed (fp32 matmul): {:.0f} GFLOP/s at the start, {:.0f} at the end.".format(*speed)
+    report["table"] = f"{table(report)}\n\n{speed}"
     Path(config.output).parent.mkdir(parents=True, exist_ok=True)
     Path(config.output).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(report["table"])

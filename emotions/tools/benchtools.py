@@ -96,6 +96,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def matmul_gflops(size: int = 1024, repeats: int = 30) -> float:
+    """The machine's speed right now: fp32 GFLOP/s of a ``size``-square torch matmul. A VM's
+    speed drifts (3x between two days here), so each run records it beside its timings."""
+    import torch
+
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    for _ in range(3):
+        a @ b
+    start = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    return 2 * size**3 * repeats / (time.perf_counter() - start) / 1e9
+
+
 def document(texts: list[str], chars: int = 5000) -> str:
     """A long text for the sentence benchmarks: texts joined until ``chars`` characters."""
     out, n = [], 0

@@ -226,7 +226,9 @@ def test_bench_smoke(tmp_path, tiny_model_dir, tiny_thresholds, goemotions_dir, 
         assert 0 <= result["test_macro_f1"] <= 1
         if name != "torch":
             assert result["texts_with_same_labels"] >= 0 and result["max_abs_prob_diff"] >= 0
-    assert "| predictor p50, one text (ms) |" in capsys.readouterr().out
+    assert report["machine"]["matmul_gflops"] > 0 and report["machine"]["matmul_gflops_end"] > 0
+    printed = capsys.readouterr().out
+    assert "| predictor p50, one text (ms) |" in printed and "GFLOP/s at the start" in printed
 
 
 def test_bench_rejects_bad_settings(tiny_model_dir):
