@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,7 +27,7 @@ import torch  # noqa: E402
 from emotions.model.backends import OnnxRunner, TorchRunner, length_batches, pad_batch  # noqa: E402
 from emotions.model.hub import find_thresholds  # noqa: E402
 from emotions.model.inference import BATCH_SIZE, MAX_BATCH_TOKENS, EmotionClassifier  # noqa: E402
-from emotions.model.reading import _pieces, read_document  # noqa: E402
+from emotions.model.reading import read_document, split_document  # noqa: E402
 from emotions.serve.reading import as_result, cut_reading  # noqa: E402
 from emotions.serve.served import load_served  # noqa: E402
 from emotions.serve.views import ThresholdSettings  # noqa: E402
@@ -39,13 +37,8 @@ from emotions.train.data import load_split  # noqa: E402
 
 
 def median_ms(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    """p50 of ``repeats`` calls of ``fn()``, after one warm-up call."""
+    return bt.latency_ms(lambda _: fn(), [""] * repeats, warmup=1)["p50_ms"]
 
 
 def operator_profile(path: Path, batches: list, repeats: int) -> list[tuple[str, float]]:
@@ -81,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     doc = bt.document(load_split("test", args.data_dir).texts)
     thresholds = find_thresholds(args.model_dir)
     clf = EmotionClassifier.from_pretrained(args.model_dir, thresholds, backend="onnx-int8")
-    pieces, _ = _pieces(doc)
+    pieces, _ = split_document(doc)
     texts = [doc[p.start : p.end] for p in pieces] + [doc]
     enc = clf.encode(texts)
     groups = length_batches([len(e) for e in enc], BATCH_SIZE, MAX_BATCH_TOKENS)
@@ -92,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     print("| step | ms |\n|---|---|")
     steps = {
         "read_document (all of it)": lambda: read_document(clf, doc),
-        "split into sentences": lambda: _pieces(doc),
+        "split into sentences": lambda: split_document(doc),
         "language": lambda: detect_language(doc),
         "tokenise": lambda: clf.encode(texts),
         "model (predict_proba)": lambda: clf.predict_proba(texts),

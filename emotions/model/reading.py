@@ -49,8 +49,9 @@ class Reading:
         return self.text[s.start : s.end]
 
 
-def _pieces(text: str) -> tuple[list[Sentence], bool]:
-    """Sentences with their speakers (a conversation's turns split into sentences)."""
+def split_document(text: str) -> tuple[list[Sentence], bool]:
+    """``text``'s sentences in reading order, with their speakers (a conversation's turns split
+    into sentences), and whether it reads as a conversation."""
     turns = split_turns(text)
     if turns is None:
         return [Sentence(s.start, s.end) for s in split_sentences(text)], False
@@ -68,7 +69,7 @@ def read_document(
     length = len(text)
     cut = length > max_chars
     text = text[:max_chars]
-    pieces, conversation = _pieces(text)
+    pieces, conversation = split_document(text)
     texts = [text[p.start : p.end] for p in pieces] + [text]
     lengths = [len(ids) for ids in classifier.encode(texts)]
     pieces = [
