@@ -15,8 +15,9 @@ attributions add up to it only when the model is additive in its words (always f
 one-word text). ``Explanation.interaction`` reports the gap.
 
 Words are whitespace-separated runs of the text as typed, so punctuation stays with its
-word ("help!") and the sub-word pieces of a word count once; ``start``/``end`` index the
-text given. Words the tokenizer drops (zero-width or control characters only) and
+word ("help!") and the sub-word pieces of a word count once; an emoji is a word of its own
+(a checkpoint that reads emoji as their names: the name's pieces count as that emoji);
+``start``/``end`` index the text given. Words the tokenizer drops (zero-width or control characters only) and
 words past the model's token window (``MAX_LENGTH``) get no attribution (None).
 
 ``python -m emotions bench-explain`` times it (:mod:`emotions.tools.explainbench`).
@@ -30,6 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import emoji
 import numpy as np
 
 from emotions.labels import LabelSet
@@ -97,16 +99,26 @@ class Explanation:
 
 
 def split_words(text: str) -> list[tuple[str, int, int]]:
-    """Whitespace-separated runs of ``text`` with their character spans."""
-    return [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    """Whitespace-separated runs of ``text`` with their character spans, each emoji apart."""
+    words = []
+    for m in re.finditer(r"\S+", text):
+        cuts = {m.start(), m.end()}
+        if not m.group().isascii():
+            for e in emoji.emoji_list(m.group()):
+                cuts |= {m.start() + e["match_start"], m.start() + e["match_end"]}
+        bounds = sorted(cuts)
+        words += [(text[a:b], a, b) for a, b in zip(bounds, bounds[1:])]
+    return words
 
 
 def _word_tokens(classifier: EmotionClassifier, text: str) -> tuple[list[int], list[Word], bool]:
     tokenizer = classifier.tokenizer
     if not getattr(tokenizer, "is_fast", False):
         raise ValueError("Explanations need a fast tokenizer (tokenizer.json) for word offsets.")
-    enc = tokenizer(text, truncation=True, max_length=MAX_LENGTH, return_offsets_mapping=True)
-    ids, offsets, word_ids = enc["input_ids"], enc["offset_mapping"], enc.word_ids()
+    read, src_start, src_end = classifier.preprocessing.aligned(text)  # what the model reads, mapped back
+    enc = tokenizer(read, truncation=True, max_length=MAX_LENGTH, return_offsets_mapping=True)
+    ids, word_ids = enc["input_ids"], enc.word_ids()
+    offsets = [(src_start[a], src_end[b - 1]) if b > a else (a, b) for a, b in enc["offset_mapping"]]
     truncated = bool(enc.encodings[0].overflowing)  # tokens past the window
     spans = split_words(text)
     starts = [s for _, s, _ in spans]

