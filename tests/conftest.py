@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import DATA_DIR, make_tiny_checkpoint
+from gradio_client import Client
+from helpers import DATA_DIR, import_app, make_tiny_checkpoint, serving, thresholds_with_rollups
 
 from emotions.labels import LABELS
 from emotions.model.thresholds import save_thresholds
+
+
+@pytest.fixture(scope="session", autouse=True)
+def torch_backend_unless_chosen():
+    """The app serves onnx-int8 when ONNX Runtime is installed; tests run the torch reference
+    unless they choose a backend (test_backends.py), so tiny-model labels are exact."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EMOTIONS_BACKEND", os.environ.get("EMOTIONS_BACKEND", "torch"))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +34,28 @@ def tiny_thresholds(tmp_path_factory) -> Path:
     rng = np.random.default_rng(0)
     path = tmp_path_factory.mktemp("thr") / "thresholds.json"
     return save_thresholds(path, LABELS, rng.uniform(0.2, 0.8, len(LABELS)), rng.uniform(0, 1, len(LABELS)))
+
+
+@pytest.fixture(scope="session")
+def app_thresholds(tmp_path_factory) -> Path:
+    """Thresholds as ``calibrate`` writes them, roll-up views included."""
+    return thresholds_with_rollups(tmp_path_factory.mktemp("app") / "thresholds.json")
+
+
+@pytest.fixture(scope="session")
+def app(tiny_model_dir, app_thresholds):
+    """``import app`` on the tiny model, once per session. Tests that change it (a classifier
+    that fails, a setting) do so with ``monkeypatch``, so it is restored after them."""
+    module = import_app(tiny_model_dir, app_thresholds)
+    module.WARMING.join()  # the sentencizer loads at start-up, not in the first request
+    return module
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    """A ``gradio_client`` on the session's app, launched as ``server.launch`` does."""
+    with serving(app) as url:
+        yield Client(url, verbose=False)
 
 
 @pytest.fixture

@@ -1,12 +1,18 @@
 """Helpers shared by the tests: a tiny model built from a config (seconds, no download), its
-thresholds, ``import app`` on it, and serving it on a free port."""
+thresholds, ``import app`` on it, serving it on a free port or running ``python app.py``, and
+fakes. The fixtures built on them are in conftest.py."""
 
 from __future__ import annotations
 
+import csv
 import importlib
 import json
+import logging
 import os
+import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,9 +29,6 @@ from emotions.serve import server
 from emotions.tools.benchtools import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-# The app serves onnx-int8 when ONNX Runtime is installed; tests run the torch reference
-# unless they choose (test_backends.py, test_serving.py), so tiny-model labels are exact.
-os.environ.setdefault("EMOTIONS_BACKEND", "torch")
 DATA_DIR = ROOT.parent / "shared/data/goemotions/original"
 WORDS = (
     "[PAD] [UNK] [CLS] [SEP] [MASK] i you we it is so much thank thanks love hate happy sad "
@@ -67,8 +70,10 @@ GRADIO_WARNINGS = [
     pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
     pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
 ]
-if str(ROOT) not in sys.path:  # app.py lives at the repo root
-    sys.path.insert(0, str(ROOT))
+# The settings panel's defaults, as the events take them: view, mode, global, sensitivity, overrides
+CONTROLS = ("emotions", "calibrated", 0.5, 0.0, {})
+# What plain HTTP sends after the text (it must send every value; the README shows them)
+PLAIN_HTTP_DEFAULTS = ["calibrated", 0.5, 0.0, "emotions"]
 
 
 def thresholds_with_rollups(path: Path, seed: int = 0) -> Path:
@@ -91,6 +96,7 @@ def import_app(model_dir: Path, thresholds: Path | None):
         else:
             mp.setenv("EMOTIONS_THRESHOLDS", str(thresholds))
         mp.delenv("EMOTIONS_MODEL_REPO", raising=False)
+        mp.syspath_prepend(str(ROOT))  # app.py lives at the repo root
         sys.modules.pop("app", None)
         return importlib.import_module("app")
 
@@ -106,6 +112,38 @@ def serving(app_module) -> Iterator[str]:
         yield url
     finally:
         demo.close()
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, log: Path, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise AssertionError(f"app did not start:\n{log.read_text()}")
+
+
+@contextmanager
+def running_app_py(log: Path, cwd: Path = ROOT, **env: str) -> Iterator[str]:
+    """Run ``python app.py`` as a Space does, with ``env`` added (EMOTIONS_MODEL_REPO unset unless
+    given) and its stdout and stderr in ``log``; yield its URL once the page answers; stop it."""
+    port = free_port()
+    env = {"GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port), "PYTHONUNBUFFERED": "1", **env}
+    full = {k: v for k, v in os.environ.items() if k != "EMOTIONS_MODEL_REPO"} | env
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py")], cwd=cwd, env=full, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_until_up(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 EKMAN = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
@@ -156,3 +194,50 @@ class Spy:
     def predict_proba(self, texts, *args, **kwargs):
         self.calls += 1
         return self.inner.predict_proba(texts, *args, **kwargs)
+
+
+class FailsOnce:
+    """A classifier whose next model call raises ``error``, then works again; counts the calls."""
+
+    def __init__(self, inner, error: Exception):
+        self.inner, self.error, self.calls = inner, error, 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def predict_proba(self, *args, **kwargs):
+        self.calls += 1
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        return self.inner.predict_proba(*args, **kwargs)
+
+
+# A per-emotion evaluation report: its F1 and support per label (grief: shaky)
+F1 = {name: round(0.2 + 0.6 * i / len(LABELS), 3) for i, name in enumerate(LABELS)} | {"grief": 0.12}
+SUPPORT = {name: 50 + 10 * i for i, name in enumerate(LABELS)} | {"grief": 6}
+
+
+def write_report(path: Path, f1: dict[str, float], support: dict[str, int]) -> Path:
+    """A full per_class.csv for the 28 labels, in the evaluation's format."""
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, ["thresholds", "label", "precision", "recall", "f1", "support"])
+        writer.writeheader()
+        for setting in ("0.5", "per-class"):
+            for name in LABELS:
+                value = f1[name] / 2 if setting == "0.5" else f1[name]
+                writer.writerow(
+                    {"thresholds": setting, "label": name, "precision": 0.5, "recall": 0.5}
+                    | {"f1": value, "support": support[name]}
+                )
+    return path
+
+
+def the_one_error_logged(caplog) -> str:
+    """The one error a failed command logged: a single line, without a traceback; clears caplog."""
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+    message = errors[0].getMessage()
+    assert errors[0].exc_info is None and "\n" not in message.strip(), message
+    caplog.clear()
+    return message

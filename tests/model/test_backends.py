@@ -91,11 +91,14 @@ def test_backend_gives_the_reference_labels(backend, reference, tiny_model_dir, 
         assert probs.shape == ref.shape and probs.dtype == np.float32
         np.testing.assert_allclose(probs, ref, atol=TOLERANCE[backend] + 1e-6)
         assert np.abs(probs - ref).mean() <= MEAN_TOLERANCE[backend] + 1e-6
-    cut = ref_clf.threshold_array
-    clear = np.abs(ref - cut) > TOLERANCE[backend]
-    assert ((probs >= cut) == (ref >= cut))[clear].all()
-    ours = [p.labels for p in clf.predict(SAMPLE)]
-    theirs = [p.labels for p in ref_clf.predict(SAMPLE)]
+    # a label the tolerance cannot flip: the reference is further than it from the threshold
+    clear = np.abs(ref - ref_clf.threshold_array) > TOLERANCE[backend]
+    assert clear.mean() > 0.5  # most labels are compared, even for int8
+    ours = [set(p.labels) for p in clf.predict(SAMPLE)]
+    theirs = [set(p.labels) for p in ref_clf.predict(SAMPLE)]
+    for row, mine, reference_labels in zip(clear, ours, theirs):
+        sure = {name for name, is_clear in zip(ref_clf.labels, row) if is_clear}
+        assert mine & sure == reference_labels & sure
     if backend != "onnx-int8":
         assert ours == theirs
 
@@ -223,9 +226,11 @@ def test_bench_smoke(tmp_path, tiny_model_dir, tiny_thresholds, goemotions_dir, 
     for name, result in report["backends"].items():
         assert set(result["single"]) == {"p50_ms", "p95_ms", "mean_ms", "n"}
         assert result["single"]["n"] == 5 and result["batch_texts_per_s"] > 0
-        assert 0 <= result["test_macro_f1"] <= 1
-        if name != "torch":
-            assert result["texts_with_same_labels"] >= 0 and result["max_abs_prob_diff"] >= 0
+        if name != "torch":  # compared with the torch reference on the same texts
+            assert result["max_abs_prob_diff"] <= TOLERANCE[name] + 1e-6
+            if name == "onnx":
+                assert result["test_macro_f1"] == pytest.approx(report["backends"]["torch"]["test_macro_f1"])
+                assert result["texts_with_same_labels"] == 1.0  # the share of texts labelled alike
     assert report["machine"]["matmul_gflops"] > 0 and report["machine"]["matmul_gflops_end"] > 0
     printed = capsys.readouterr().out
     assert "| predictor p50, one text (ms) |" in printed and "GFLOP/s at the start" in printed

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
-import time
 import urllib.request
 
+import httpx
 import pytest
-from gradio_client import Client
 from gradio_client.exceptions import AppError
-from helpers import GRADIO_WARNINGS, ROOT, free_port, import_app, serving, thresholds_with_rollups
+from helpers import GRADIO_WARNINGS, PLAIN_HTTP_DEFAULTS, ROOT, running_app_py
 
 from emotions.labels import LABELS, VIEWS
 from emotions.serve import server
@@ -19,17 +20,6 @@ from emotions.serve.uploads import MAX_ROWS
 
 pytestmark = GRADIO_WARNINGS
 TEXT = "OMG, yep!!! That is the final answer! Thank you so much!"
-
-
-@pytest.fixture(scope="module")
-def app(tiny_model_dir, tmp_path_factory):
-    return import_app(tiny_model_dir, thresholds_with_rollups(tmp_path_factory.mktemp("api") / "t.json"))
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    with serving(app) as url:
-        yield Client(url, verbose=False)
 
 
 def test_page_is_served(client):
@@ -46,20 +36,23 @@ def test_only_the_named_endpoints_are_public(client):
     }
 
 
-PLAIN_HTTP_DEFAULTS = ["calibrated", 0.5, 0.0, "emotions"]  # plain HTTP sends every value (README)
-
-
-def test_plain_http_needs_every_value_as_the_readme_says():
+def test_plain_http_needs_every_value_as_the_readme_says(client):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert '"data": ["Thank you so much!", "calibrated", 0.5, 0.0, "emotions"]' in readme
+    assert f'"data": ["Thank you so much!", {json.dumps(PLAIN_HTTP_DEFAULTS)[1:-1]}]' in readme
+    assert "complete" == call_over_http(client, ["Thank you so much!", *PLAIN_HTTP_DEFAULTS])[0]
+    event, data = call_over_http(client, ["Thank you so much!"])  # the text alone is refused, clearly
+    assert event == "error" and "/predict takes 5 values in this order: text, mode" in data
+
+
+def call_over_http(client, data: list) -> tuple[str, str]:
+    """POST ``data`` to /predict as curl does; the last event of its stream and that event's data."""
+    base = client.src.rstrip("/")
+    started = httpx.post(f"{base}/gradio_api/call/predict", json={"data": data}, timeout=60).json()
+    stream = httpx.get(f"{base}/gradio_api/call/predict/{started['event_id']}", timeout=60).text
+    return re.findall(r"event: (\w+)\ndata: (.*)", stream)[-1]
 
 
 def test_the_readme_s_curl_calls_work(client):
-    import json
-    import re
-
-    import httpx
-
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     calls = re.findall(r"-X POST http://127\.0\.0\.1:7860(\S+) .*?\n\s*-d '([^']+)'", readme)
     assert {path for path, _ in calls} == {"/gradio_api/call/v2/predict", "/gradio_api/call/predict"}
@@ -147,33 +140,11 @@ def test_predict_batch_row_limit(client):
         client.predict(["hi"] * (MAX_ROWS + 1), api_name="/predict_batch")
 
 
-def test_python_app_py_launches_the_page(tiny_model_dir, tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "EMOTIONS_MODEL_DIR": str(tiny_model_dir),
-        "EMOTIONS_THRESHOLDS": str(thresholds_with_rollups(tmp_path / "t.json")),
-        "GRADIO_SERVER_NAME": "127.0.0.1",
-        "GRADIO_SERVER_PORT": str(port),
-    }
-    env.pop("EMOTIONS_MODEL_REPO", None)
-    log = tmp_path / "app.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline, status = time.monotonic() + 120, None
-        while status is None and time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    status = response.status
-            except OSError:
-                time.sleep(1)
-        assert status == 200, log.read_text()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+def test_python_app_py_launches_the_page(tiny_model_dir, app_thresholds, tmp_path):
+    env = {"EMOTIONS_MODEL_DIR": str(tiny_model_dir), "EMOTIONS_THRESHOLDS": str(app_thresholds)}
+    with running_app_py(tmp_path / "app.log", **env) as url:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.status == 200 and "Emotion reader" in response.read().decode()
 
 
 def test_python_app_py_without_a_model_stops_with_one_message(tmp_path):
@@ -189,25 +160,15 @@ def test_python_app_py_without_a_model_stops_with_one_message(tmp_path):
     assert message.startswith(expected) and "EMOTIONS_MODEL_REPO" in message
 
 
-def test_sessionless_http_calls_keep_a_bounded_number_of_sessions(app, client, monkeypatch):
-    """curl-style calls each get a new session; Gradio keeps at most SESSION_CAPACITY of them."""
-    import json
-
-    import httpx
-
-    monkeypatch.setattr(app.demo, "state_session_capacity", 3)
-    app.demo.state_holder.capacity = 3  # what launch(state_session_capacity=3) sets
-    base = client.src.rstrip("/")
-    with httpx.Client(timeout=60) as http:
-        for i in range(6):
-            posted = http.post(
-                f"{base}/gradio_api/call/predict", json={"data": [f"text {i}", *PLAIN_HTTP_DEFAULTS]}
-            )
-            stream = http.get(f"{base}/gradio_api/call/predict/{posted.json()['event_id']}").text
-            assert "event: complete" in stream, stream
-            result = json.loads(stream.split("data:", 1)[1])
-            assert set(result[0]["scores"]) == set(LABELS)
-    assert len(app.demo.state_holder.session_data) <= 3
+def test_sessionless_http_calls_each_get_a_session_and_the_launch_caps_how_many_are_kept(app, client):
+    """curl-style calls each get a new session; Gradio keeps at most the capacity our launch sets."""
+    holder = app.demo.state_holder
+    assert holder.capacity == server.SESSION_CAPACITY  # what server.launch asked for, not Gradio's 10,000
+    before = set(holder.session_data)
+    for i in range(3):
+        event, data = call_over_http(client, [f"text {i}", *PLAIN_HTTP_DEFAULTS])
+        assert event == "complete" and set(json.loads(data)[0]["scores"]) == set(LABELS)
+    assert len(set(holder.session_data) - before) == 3
 
 
 def test_launch_bounds_the_sessions_kept(app, monkeypatch):

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import GRADIO_WARNINGS, ROOT, import_app, serving, thresholds_with_rollups
+from helpers import GRADIO_WARNINGS, ROOT
 
 from emotions.labels import LABELS, VIEWS
 
@@ -58,10 +58,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def url(tiny_model_dir, tmp_path_factory, browser):
-    app = import_app(tiny_model_dir, thresholds_with_rollups(tmp_path_factory.mktemp("web") / "t.json"))
-    with serving(app) as address:
-        yield address
+def url(client, browser):
+    return client.src
 
 
 @pytest.fixture
@@ -210,14 +208,27 @@ def test_phone_width_and_dark_mode(browser, url):
         context.close()
 
 
-def test_dark_mode_desktop(browser, url):
+def luminance(css_color: str) -> float:
+    """The relative luminance (WCAG) of an ``rgb(...)``/``rgba(...)`` colour."""
+    red, green, blue = (int(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3])
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_dark_mode_desktop_is_dark_and_its_labels_readable(browser, url):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(TIMEOUT)
     page.goto(url + "?__theme=dark")
     submit(page)
-    color = page.locator("#bars .emo-row.fail .emo-label").first.evaluate("e => getComputedStyle(e).color")
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert color != background
+    assert page.evaluate("document.body.classList.contains('dark')")
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('.gradio-container')).backgroundColor"
+    )
+    assert luminance(background) < 0.1, f"the page is not dark: {background}"
+    for label in ("#bars .emo-row.fail .emo-label", "#bars .emo-row .emo-label"):
+        color = page.locator(label).first.evaluate("e => getComputedStyle(e).color")
+        contrast = (luminance(color) + 0.05) / (luminance(background) + 0.05)
+        assert contrast >= 4.5, f"{label}: {color} on {background} (contrast {contrast:.1f})"
     shot(page, "dark")
     page.close()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import pytest
-from helpers import Spy, import_app, make_tiny_checkpoint, thresholds_with_rollups
+from helpers import CONTROLS, Spy, import_app, make_tiny_checkpoint, thresholds_with_rollups
 
 from emotions.labels import LABELS, VIEWS
 from emotions.serve import api, controls, events, layout, server
@@ -31,7 +31,6 @@ model-index:
 ---
 # A model card
 """
-CONTROLS = ("emotions", "calibrated", 0.5, 0.0, {})  # view, mode, global, sensitivity, overrides
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,8 @@ def model_files(tmp_path_factory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def app(model_files):
+def app_with_card(model_files):
+    """``import app`` on a model with a model card (its test macro F1)."""
     return import_app(*model_files)
 
 
@@ -59,7 +59,8 @@ def spied(served, monkeypatch):
     return served, spy
 
 
-def test_import_builds_the_page_with_the_footer(app):
+def test_import_builds_the_page_with_the_footer(app_with_card):
+    app = app_with_card
     assert isinstance(app.demo, gr.Blocks)
     assert app.SERVED.macro_f1 == pytest.approx(0.523)
     footer = layout.footer_html(app.SERVED)
@@ -68,7 +69,7 @@ def test_import_builds_the_page_with_the_footer(app):
     assert {"/predict", "/predict_batch"} <= {f"/{d.api_name}" for d in app.demo.fns.values()}
 
 
-def test_analyze_scores_once_and_renders(app, spied):
+def test_analyze_scores_once_and_renders(spied):
     served, spy = spied
     cached, detected, bars = events.analyze(
         served, "OMG, yep!!! That is the final answer! Thank you so much!", Controls(*CONTROLS)
@@ -80,7 +81,7 @@ def test_analyze_scores_once_and_renders(app, spied):
     assert detected.count('class="emo-chip"') == len(passing)
 
 
-def test_empty_text_gives_a_hint_without_a_model_call(app, spied):
+def test_empty_text_gives_a_hint_without_a_model_call(spied):
     served, spy = spied
     for text in ("", "   \n\t ", None):
         cached, detected, bars = events.analyze(served, text, Controls(*CONTROLS))
@@ -88,7 +89,7 @@ def test_empty_text_gives_a_hint_without_a_model_call(app, spied):
     assert spy.calls == 0
 
 
-def test_long_text_is_truncated_with_a_notice(app, served):
+def test_long_text_is_truncated_with_a_notice(served):
     cached, detected, _ = events.analyze(served, "so happy " * 200, Controls(*CONTROLS))
     assert "1,800 characters" in detected and f"first {MAX_CHARS}" in detected
     assert cached["notice"]
@@ -105,12 +106,12 @@ def test_long_text_is_truncated_with_a_notice(app, served):
         "\u202eevil",
     ],
 )
-def test_odd_characters_do_not_crash(app, served, text):
+def test_odd_characters_do_not_crash(served, text):
     cached, detected, bars = events.analyze(served, text, Controls(*CONTROLS))
     assert cached and "emo-panel" in detected and "emo-row" in bars
 
 
-def test_rerender_changes_thresholds_without_the_model(app, spied):
+def test_rerender_changes_thresholds_without_the_model(spied):
     served, spy = spied
     cached, _, _ = events.analyze(served, "thank you so much", Controls(*CONTROLS))
     low = events.rerender(served, cached, Controls("emotions", "global", 0.01, 0.0, {}))
@@ -127,20 +128,20 @@ def test_rerender_changes_thresholds_without_the_model(app, spied):
         assert bars.count('class="emo-row') == len(VIEWS[view])
 
 
-def test_rerender_before_any_text_changes_nothing(app, served):
+def test_rerender_before_any_text_changes_nothing(served):
     assert all(
         isinstance(out, gr.skip().__class__) for out in events.rerender(served, None, Controls(*CONTROLS))
     )
 
 
-def test_none_passing_shows_the_three_closest(app, served):
+def test_none_passing_shows_the_three_closest(served):
     cached, _, _ = events.analyze(served, "ok", Controls(*CONTROLS))
     cached["probs"] = [0.1] * len(LABELS)
     detected, _ = events.rerender(served, cached, Controls("emotions", "global", 0.99, 0.0, {}))
     assert "No emotion passes" in detected and detected.count("below threshold") == 3
 
 
-def test_override_and_reset(app, served):
+def test_override_and_reset(served):
     cached, _, _ = events.analyze(served, "i love you", Controls(*CONTROLS))
     overrides = controls.set_override("joy", 0.01, "emotions", {})
     assert overrides == {"emotions:joy": 0.01}
@@ -154,7 +155,7 @@ def test_override_and_reset(app, served):
     assert slider["value"] < served.calibration.calibrated("emotions", "joy") and "sensitivity" in info
 
 
-def test_mode_and_view_switches(app, served):
+def test_mode_and_view_switches(served):
     global_slider, per_class = controls.show_mode("global")
     assert global_slider["visible"] and not per_class["visible"]
     global_slider, per_class = controls.show_mode("calibrated")
@@ -163,7 +164,7 @@ def test_mode_and_view_switches(app, served):
     assert update["choices"] == list(VIEWS["sentiment"]) and update["value"] == "positive"
 
 
-def test_score_file_tabulates_and_writes_every_probability(app, spied, tmp_path):
+def test_score_file_tabulates_and_writes_every_probability(spied, tmp_path):
     served, spy = spied
     path = tmp_path / "texts.csv"
     path.write_text(
@@ -190,7 +191,7 @@ def test_score_file_tabulates_and_writes_every_probability(app, spied, tmp_path)
         ("many.txt", ("hi\n" * (MAX_ROWS + 1)).encode(), "over the limit"),
     ],
 )
-def test_bad_uploads_give_a_clear_error(app, spied, tmp_path, name, content, message):
+def test_bad_uploads_give_a_clear_error(spied, tmp_path, name, content, message):
     served, spy = spied
     path = tmp_path / name
     path.write_bytes(content)
@@ -200,7 +201,7 @@ def test_bad_uploads_give_a_clear_error(app, spied, tmp_path, name, content, mes
     assert events.score_file(served, None, Controls(*CONTROLS))[0] is None
 
 
-def test_predict_texts_for_the_api(app, served):
+def test_predict_texts_for_the_api(served):
     out = api.predict_texts(served, ["thank you", "", "y" * 900], "calibrated", 0.5, 0.0, "emotions")
     assert set(out[0]["scores"]) == set(LABELS) and out[0]["labels"] == [
         n for n in out[0]["scores"] if out[0]["scores"][n] >= out[0]["thresholds"][n]

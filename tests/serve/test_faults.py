@@ -2,10 +2,9 @@
 
 Every fault must end in a clear message naming the problem (or the file), or in a fallback
 to the bundled model with a warning; never in a traceback or a silently wrong model.
-Covered elsewhere, not repeated here: a Hub failure in ``load_from_environment``
-(test_serving.py), threshold values that are NaN, out of (0, 1), missing or extra
-(test_thresholds.py), a missing model folder or thresholds file at start-up (test_app.py,
-test_api.py).
+Covered elsewhere, not repeated here: threshold values that are NaN, out of (0, 1), missing
+or extra (tests/model/test_thresholds.py), a missing model folder or thresholds file at
+start-up (test_events.py, test_api.py).
 """
 
 from __future__ import annotations
@@ -21,9 +20,8 @@ import httpx2
 import huggingface_hub
 import huggingface_hub.constants as hf_constants
 import pytest
-from gradio_client import Client
 from gradio_client.exceptions import AppError
-from helpers import GRADIO_WARNINGS, import_app, serving, thresholds_with_rollups
+from helpers import GRADIO_WARNINGS, FailsOnce, import_app, thresholds_with_rollups
 from huggingface_hub.errors import (
     IncompleteSnapshotError,
     RepositoryNotFoundError,
@@ -335,28 +333,6 @@ def test_labels_in_another_order_keep_goemotions_views(tiny_model_dir, tmp_path)
 # ---- a request that crashes ------------------------------------------------------------------
 
 
-class FailsOnce:
-    """A classifier whose next model call raises, then works again."""
-
-    def __init__(self, inner, error: Exception):
-        self.inner, self.error, self.calls = inner, error, 0
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def predict_proba(self, *args, **kwargs):
-        self.calls += 1
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-        return self.inner.predict_proba(*args, **kwargs)
-
-
-@pytest.fixture(scope="module")
-def app(tiny_model_dir, thresholds):
-    return import_app(tiny_model_dir, thresholds)
-
-
 SECRET_TEXT = "my-private-words-4471"
 
 
@@ -385,16 +361,14 @@ def test_a_crash_in_an_event_fails_that_request_only(app, monkeypatch, caplog, t
     assert len(events.score_file(app.SERVED, str(upload), Controls(*controls))[0]["texts"]) == 2
 
 
-def test_a_crash_inside_an_api_request_fails_that_request_only(app, monkeypatch):
-    with serving(app) as url:
-        client = Client(url, verbose=False)
-        spy = fail_once(app, monkeypatch)
-        with pytest.raises(AppError) as exc:
-            client.predict(SECRET_TEXT, api_name="/predict")
-        assert "Something went wrong while reading your texts" in str(exc.value)
-        assert set(client.predict(SECRET_TEXT, api_name="/predict")["scores"]) == set(LABELS)
-        spy.error = MemoryError()
-        with pytest.raises(AppError, match="Something went wrong"):
-            client.predict(["a", "b"], api_name="/predict_batch")
-        assert len(client.predict(["a", "b"], api_name="/predict_batch")) == 2
-        assert spy.calls == 4
+def test_a_crash_inside_an_api_request_fails_that_request_only(app, client, monkeypatch):
+    spy = fail_once(app, monkeypatch)
+    with pytest.raises(AppError) as exc:
+        client.predict(SECRET_TEXT, api_name="/predict")
+    assert "Something went wrong while reading your texts" in str(exc.value)
+    assert set(client.predict(SECRET_TEXT, api_name="/predict")["scores"]) == set(LABELS)
+    spy.error = MemoryError()
+    with pytest.raises(AppError, match="Something went wrong"):
+        client.predict(["a", "b"], api_name="/predict_batch")
+    assert len(client.predict(["a", "b"], api_name="/predict_batch")) == 2
+    assert spy.calls == 4

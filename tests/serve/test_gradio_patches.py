@@ -10,18 +10,12 @@ import httpx
 import pytest
 from gradio.state_holder import SessionState
 from gradio.utils import get_upload_folder
-from gradio_client import Client
-from helpers import GRADIO_WARNINGS, import_app, serving, thresholds_with_rollups
+from helpers import GRADIO_WARNINGS
 
 from emotions.serve import gradio_patches as sessions
 
 pytestmark = GRADIO_WARNINGS
 TEXT = "Thank you so much, this made my day!"
-
-
-@pytest.fixture(scope="module")
-def app(tiny_model_dir, tmp_path_factory):
-    return import_app(tiny_model_dir, thresholds_with_rollups(tmp_path_factory.mktemp("s") / "t.json"))
 
 
 def eager(demo) -> SessionState:
@@ -58,13 +52,12 @@ def test_an_event_s_update_survives_and_the_rest_is_built_around_it(app):
     assert got == want
 
 
-def test_the_deep_link_route_saves_every_component_of_a_session(app):
-    with serving(app) as url:
-        client = Client(url, verbose=False)
-        client.predict(TEXT, api_name="/predict")
-        response = httpx.get(f"{url}gradio_api/deep_link", params={"session_hash": client.session_hash})
-        response.raise_for_status()
-        link = response.json()
+def test_the_deep_link_route_saves_every_component_of_a_session(app, client):
+    url = client.src
+    client.predict(TEXT, api_name="/predict")
+    response = httpx.get(f"{url}gradio_api/deep_link", params={"session_hash": client.session_hash})
+    response.raise_for_status()
+    link = response.json()
     assert link
     saved = json.loads((Path(get_upload_folder()) / "deep_links" / link / "state.json").read_text())
     assert by_id(saved).keys() == by_id(eager(app.demo).components).keys()

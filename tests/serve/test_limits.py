@@ -13,8 +13,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from gradio_client import Client
-from helpers import GRADIO_WARNINGS, import_app, serving, thresholds_with_rollups
+from helpers import CONTROLS, GRADIO_WARNINGS
 
 from emotions.model.inference import MAX_TEXT_CHARS
 from emotions.model.reading import MAX_DOCUMENT_CHARS
@@ -26,12 +25,6 @@ from emotions.serve.views import ThresholdSettings
 
 pytestmark = GRADIO_WARNINGS
 MB_TEXT = "so happy today, thank you! " * (1_000_000 // 27)  # about 1 MB
-CONTROLS = ("emotions", "calibrated", 0.5, 0.0, {})
-
-
-@pytest.fixture(scope="module")
-def app(tiny_model_dir, tmp_path_factory):
-    return import_app(tiny_model_dir, thresholds_with_rollups(tmp_path_factory.mktemp("lim") / "t.json"))
 
 
 @contextmanager
@@ -64,14 +57,12 @@ def test_one_megabyte_of_text_is_cut_not_tokenized_whole(app):
     assert (probs == served.classifier.predict_proba([MB_TEXT[:MAX_TEXT_CHARS]] * 2)).all()
 
 
-def test_one_megabyte_through_the_api(app):
-    with serving(app) as url:
-        client = Client(url, verbose=False)
-        start = time.monotonic()
-        assert client.predict(MB_TEXT, api_name="/predict")["truncated"] is True
-        out = client.predict([MB_TEXT[:2000]] * MAX_ROWS, api_name="/predict_batch")  # 1 MB in all
-        assert len(out) == MAX_ROWS and all(o["truncated"] for o in out)
-        assert time.monotonic() - start < 120
+def test_one_megabyte_through_the_api(app, client):
+    start = time.monotonic()
+    assert client.predict(MB_TEXT, api_name="/predict")["truncated"] is True
+    out = client.predict([MB_TEXT[:2000]] * MAX_ROWS, api_name="/predict_batch")  # 1 MB in all
+    assert len(out) == MAX_ROWS and all(o["truncated"] for o in out)
+    assert time.monotonic() - start < 120
 
 
 def csv_rows(n: int) -> bytes:
@@ -118,21 +109,18 @@ def test_one_huge_line_is_scored_cut(app, tmp_path):
     assert "1 longer than 500 characters were cut" in status
 
 
-def test_huge_request_bodies_are_refused_before_parsing(app):
+def test_huge_request_bodies_are_refused_before_parsing(app, client):
     huge = b'{"data": ["' + b"x" * (MAX_BODY_BYTES + 1) + b'"], "fn_index": 0, "session_hash": "s"}'
 
     def streamed():  # no Content-Length: counted as it arrives
         for start in range(0, len(huge), 1_000_000):
             yield huge[start : start + 1_000_000]
 
-    with serving(app) as url:
-        join = f"{url}gradio_api/queue/join"
-        for body in (huge, streamed()):
-            response = httpx.post(
-                join, content=body, headers={"content-type": "application/json"}, timeout=60
-            )
-            assert response.status_code == 413 and "byte limit" in response.text
-        files = {"files": ("big.txt", b"hello\n" * 800_000, "text/plain")}  # 4.8 MB: Gradio's cap, not ours
-        assert httpx.post(f"{url}gradio_api/upload", files=files, timeout=60).status_code == 200
-        client = Client(url, verbose=False)
-        assert client.predict(MB_TEXT, api_name="/predict")["truncated"] is True  # 1 MB of text still fine
+    url = client.src
+    join = f"{url}gradio_api/queue/join"
+    for body in (huge, streamed()):
+        response = httpx.post(join, content=body, headers={"content-type": "application/json"}, timeout=60)
+        assert response.status_code == 413 and "byte limit" in response.text
+    files = {"files": ("big.txt", b"hello\n" * 800_000, "text/plain")}  # 4.8 MB: Gradio's cap, not ours
+    assert httpx.post(f"{url}gradio_api/upload", files=files, timeout=60).status_code == 200
+    assert client.predict(MB_TEXT, api_name="/predict")["truncated"] is True  # 1 MB of text still fine

@@ -6,11 +6,8 @@ from __future__ import annotations
 import http.server
 import logging
 import os
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import gradio as gr
@@ -20,7 +17,7 @@ import pytest
 from gradio.utils import get_upload_folder
 from gradio_client import Client
 from gradio_client.exceptions import AppError
-from helpers import GRADIO_WARNINGS, ROOT, free_port, import_app, serving, thresholds_with_rollups
+from helpers import CONTROLS, GRADIO_WARNINGS, FailsOnce, running_app_py
 
 from emotions.serve import api, events, layout
 from emotions.serve import uploads as batch
@@ -31,31 +28,6 @@ from emotions.tools import publish
 pytestmark = GRADIO_WARNINGS
 SENTINEL = "zqx-sentinel-7cf3"  # in every text sent; must never be logged
 TOKEN = "hf_zqxSentinelToken0123456789abcdefGHIJ"  # must never be logged
-CONTROLS = ("emotions", "calibrated", 0.5, 0.0, {})
-
-
-@pytest.fixture(scope="module")
-def thresholds(tmp_path_factory) -> Path:
-    return thresholds_with_rollups(tmp_path_factory.mktemp("privacy") / "thresholds.json")
-
-
-@pytest.fixture(scope="module")
-def app(tiny_model_dir, thresholds):
-    return import_app(tiny_model_dir, thresholds)
-
-
-class FailsOnce:
-    def __init__(self, inner, message: str):
-        self.inner, self.message = inner, message
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
-
-    def predict_proba(self, *args, **kwargs):
-        if self.message:
-            message, self.message = self.message, None
-            raise RuntimeError(message)
-        return self.inner.predict_proba(*args, **kwargs)
 
 
 def test_events_log_no_text_even_at_debug_level(app, tmp_path, caplog, capfd, monkeypatch):
@@ -75,7 +47,9 @@ def test_events_log_no_text_even_at_debug_level(app, tmp_path, caplog, capfd, mo
         api.predict_texts(served, [SENTINEL, ""], "calibrated", 0.5, 0.0, "emotions")
         with pytest.raises(gr.Error):
             api.predict_texts(served, [SENTINEL], f"mode-{SENTINEL}", 0.5, 0.0, "emotions")
-        monkeypatch.setattr(served, "classifier", FailsOnce(served.classifier, f"cannot read {SENTINEL}"))
+        monkeypatch.setattr(
+            served, "classifier", FailsOnce(served.classifier, RuntimeError(f"cannot read {SENTINEL}"))
+        )
         with pytest.raises(gr.Error):
             events.analyze(served, SENTINEL, Controls(*CONTROLS))
     out = capfd.readouterr()
@@ -100,73 +74,51 @@ def test_uploads_are_deleted_once_read(app, tmp_path, monkeypatch):
     assert mine.exists()
 
 
-def test_a_real_upload_is_capped_and_deleted_once_read(app):
-    with serving(app) as url:
-        files = {"files": ("texts.txt", f"I love {SENTINEL}\n".encode(), "text/plain")}
-        response = httpx.post(f"{url}gradio_api/upload", files=files, timeout=30)
-        response.raise_for_status()
-        (stored,) = response.json()
-        assert Path(stored).is_file() and Path(get_upload_folder()) in Path(stored).resolve().parents
-        cached = events.score_file(app.SERVED, stored, Controls(*CONTROLS))[0]
-        assert cached["texts"] == [f"I love {SENTINEL}"] and not Path(stored).exists()
-        huge = {"files": ("huge.txt", b"x" * (10 * MAX_BYTES + 1), "text/plain")}
-        response = httpx.post(f"{url}gradio_api/upload", files=huge, timeout=60)
-        assert response.status_code == 413 and "maximum allowed size" in response.text
+def test_a_real_upload_is_capped_and_deleted_once_read(app, client):
+    url = client.src
+    files = {"files": ("texts.txt", f"I love {SENTINEL}\n".encode(), "text/plain")}
+    response = httpx.post(f"{url}gradio_api/upload", files=files, timeout=30)
+    response.raise_for_status()
+    (stored,) = response.json()
+    assert Path(stored).is_file() and Path(get_upload_folder()) in Path(stored).resolve().parents
+    cached = events.score_file(app.SERVED, stored, Controls(*CONTROLS))[0]
+    assert cached["texts"] == [f"I love {SENTINEL}"] and not Path(stored).exists()
+    huge = {"files": ("huge.txt", b"x" * (10 * MAX_BYTES + 1), "text/plain")}
+    response = httpx.post(f"{url}gradio_api/upload", files=huge, timeout=60)
+    assert response.status_code == 413 and "maximum allowed size" in response.text
 
 
-def test_no_flagging_no_run_history_and_no_analytics(app):
+def test_no_flagging_no_run_history_and_no_analytics(app, client):
     demo = app.demo
     assert type(demo) is gr.Blocks and not isinstance(demo, gr.Interface | gr.ChatInterface)
     assert demo.analytics_enabled is False
     buttons = [b for b in demo.blocks.values() if isinstance(b, gr.Button)]
     assert buttons and not any("flag" in str(b.value).lower() for b in buttons)
-    with serving(app) as url:
-        assert demo.run_history is False and "runs" not in demo.footer_links
-        assert httpx.get(f"{url}gradio_api/runs", timeout=30).status_code == 404  # no history page
-        history_header = {"x-gradio-history-bucket": "someone/bucket"}  # asking to keep runs is ignored
-        client = Client(url, verbose=False, headers=history_header)
-        assert client.predict(SENTINEL, api_name="/predict")["scores"]
-        assert not getattr(demo.server_app.state, "history_tasks", None)  # recording is not even set up
+    url = client.src
+    assert demo.run_history is False and "runs" not in demo.footer_links
+    assert httpx.get(f"{url}gradio_api/runs", timeout=30).status_code == 404  # no history page
+    history_header = {"x-gradio-history-bucket": "someone/bucket"}  # asking to keep runs is ignored
+    asking = Client(url, verbose=False, headers=history_header)
+    assert asking.predict(SENTINEL, api_name="/predict")["scores"]
+    assert not getattr(demo.server_app.state, "history_tasks", None)  # recording is not even set up
 
 
 # ---- the served app, as a Space runs it ---------------------------------------------------------
 
 
-def wait_until_up(url: str, proc: subprocess.Popen, log: Path, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise AssertionError(f"app did not start:\n{log.read_text()}")
-
-
-def test_served_app_logs_no_text_and_no_token(tiny_model_dir, thresholds, tmp_path):
-    port, cwd = free_port(), tmp_path / "cwd"
+def test_served_app_logs_no_text_and_no_token(tiny_model_dir, app_thresholds, tmp_path):
+    cwd, log = tmp_path / "cwd", tmp_path / "app.log"
     cwd.mkdir()
     env = {
-        **os.environ,
         "EMOTIONS_MODEL_REPO": "someone/emotions",  # unreachable: falls back to the bundled copy
         "HF_ENDPOINT": "http://127.0.0.1:9",
         "HF_HOME": str(tmp_path / "hf"),
         "HF_TOKEN": TOKEN,
         "EMOTIONS_MODEL_DIR": str(tiny_model_dir),
-        "EMOTIONS_THRESHOLDS": str(thresholds),
-        "GRADIO_SERVER_NAME": "127.0.0.1",
-        "GRADIO_SERVER_PORT": str(port),
+        "EMOTIONS_THRESHOLDS": str(app_thresholds),
         "GRADIO_TEMP_DIR": str(tmp_path / "gradio"),
     }
-    log = tmp_path / "app.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py")], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_until_up(url, proc, log)
+    with running_app_py(log, cwd=cwd, **env) as url:  # the log is complete once the app stops
         client = Client(url, verbose=False)
         assert client.predict(f"thank you {SENTINEL}", api_name="/predict")["scores"]
         assert len(client.predict([SENTINEL, SENTINEL * 100, ""], api_name="/predict_batch")) == 3
@@ -175,9 +127,6 @@ def test_served_app_logs_no_text_and_no_token(tiny_model_dir, thresholds, tmp_pa
                 client.predict(**kwargs, api_name="/predict")
         with pytest.raises(AppError, match="limit of"):
             client.predict([SENTINEL] * 501, api_name="/predict_batch")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     text = log.read_text()
     assert "Could not get model someone/emotions@main from the Hub" in text  # the fallback was logged
     assert SENTINEL not in text and TOKEN not in text and "Traceback" not in text
@@ -229,7 +178,7 @@ def test_publish_failures_never_show_the_token(
     assert TOKEN not in str(exc.value) + repr(exc.value.__cause__) + caplog.text + out.out + out.err
 
 
-def test_batch_results_are_deleted_within_the_hour(app, tmp_path):
+def test_batch_results_are_deleted_within_the_hour(app, tmp_path, monkeypatch):
     every, age = app.demo.delete_cache  # Gradio's copies of the CSV results
     assert every + age <= 3600 and "deleted within the hour" in layout.footer_html(app.SERVED)
     exports = tmp_path / "exports"  # our own copies: pruned even when no one uploads again
@@ -238,9 +187,22 @@ def test_batch_results_are_deleted_within_the_hour(app, tmp_path):
         folder.mkdir(parents=True)
         (folder / "emotions.csv").write_text(f"text\n{SENTINEL}\n")
     os.utime(old, (time.time() - 3600, time.time() - 3600))
-    batch.keep_pruning(exports, every=0.05, keep_seconds=600)
-    deadline = time.monotonic() + 10
-    while old.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not old.exists() and new.exists()
+    pruned, stop = threading.Event(), threading.Event()
+    real_prune = batch.prune
+
+    def prune_then_report(folder, keep_seconds):
+        if stop.is_set():
+            raise SystemExit  # ends the pruning thread quietly
+        real_prune(folder, keep_seconds)
+        pruned.set()
+
+    monkeypatch.setattr(batch, "prune", prune_then_report)
+    thread = batch.keep_pruning(exports, every=0.05, keep_seconds=600)
+    try:
+        assert pruned.wait(timeout=10), "the pruning thread never pruned"
+        assert not old.exists() and new.exists()
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
     assert batch.KEEP_SECONDS + batch.PRUNE_EVERY <= 3600

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import logging
-from pathlib import Path
+import shutil
+from fnmatch import fnmatch
 
+import huggingface_hub
 import pytest
-from helpers import make_tiny_checkpoint, thresholds_with_rollups
+from helpers import F1, SUPPORT, make_tiny_checkpoint, thresholds_with_rollups, write_report
 
 from emotions.labels import LABELS
-from emotions.model.hub import MODEL_FILES
+from emotions.model import hub
 from emotions.model.reliability import (
     LOW_F1,
     LOW_SUPPORT,
@@ -23,7 +24,6 @@ from emotions.serve.render import bars_html, detected_html
 from emotions.serve.served import load_served
 from emotions.serve.views import Row
 
-COLUMNS = ["thresholds", "label", "precision", "recall", "f1", "support"]
 # as `python -m emotions evaluate` writes it: the 0.5 rows, then the calibrated ("per-class") ones
 REPORT_HEAD = """thresholds,label,precision,recall,f1,support
 0.5,admiration,0.0,0.0,0.0,19
@@ -32,25 +32,6 @@ per-class,admiration,0.06007067137809187,0.8947368421052632,0.11258278145695365,
 per-class,grief,0.0,0.0,0.0,0
 per-class,neutral,0.42105263157894735,0.41739130434782606,0.4192139737991266,115
 """
-
-
-def write_report(path: Path, f1: dict[str, float], support: dict[str, int]) -> Path:
-    """A full per_class.csv for the 28 labels, in the evaluation's format."""
-    with path.open("w", newline="") as f:
-        writer = csv.DictWriter(f, COLUMNS)
-        writer.writeheader()
-        for setting in ("0.5", "per-class"):
-            for name in LABELS:
-                value = f1[name] / 2 if setting == "0.5" else f1[name]
-                writer.writerow(
-                    {"thresholds": setting, "label": name, "precision": 0.5, "recall": 0.5}
-                    | {"f1": value, "support": support[name]}
-                )
-    return path
-
-
-F1 = {name: round(0.2 + 0.6 * i / len(LABELS), 3) for i, name in enumerate(LABELS)} | {"grief": 0.12}
-SUPPORT = {name: 50 + 10 * i for i, name in enumerate(LABELS)} | {"grief": 6}
 
 
 def test_reads_the_calibrated_rows_of_the_report(tmp_path):
@@ -145,8 +126,24 @@ def test_serve_model_reads_the_report_beside_the_weights(tmp_path):
     assert served.reliability["grief"] == (0.12, 6) and len(served.reliability) == len(LABELS)
 
 
-def test_the_space_downloads_the_report_with_the_model():
-    assert RELIABILITY_FILE in MODEL_FILES
+def test_the_space_downloads_the_report_with_the_model(tmp_path, monkeypatch):
+    repo = make_tiny_checkpoint(tmp_path / "repo")  # what the model repo holds
+    write_report(repo / RELIABILITY_FILE, F1, SUPPORT)
+    (repo / "training_args.bin").write_bytes(b"not needed")
+
+    def snapshot_download(repo_id, revision=None, allow_patterns=(), **kwargs):  # the Hub, offline
+        folder = tmp_path / "snapshot"
+        for path in repo.rglob("*"):
+            name = path.relative_to(repo).as_posix()
+            if path.is_file() and any(fnmatch(name, pattern) for pattern in allow_patterns):
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, folder / name)
+        return str(folder)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    folder = hub.download_model("someone/emotions").model_dir
+    assert (folder / RELIABILITY_FILE).is_file() and not (folder / "training_args.bin").exists()
+    assert load_served(folder, None).reliability["grief"] == (0.12, 6)
 
 
 def rows() -> list[Row]:

@@ -9,8 +9,7 @@ import json
 
 import numpy as np
 import pytest
-from gradio_client import Client
-from helpers import GRADIO_WARNINGS, Spy, import_app, serving, thresholds_with_rollups
+from helpers import GRADIO_WARNINGS, Spy
 
 from emotions.cli import main
 from emotions.labels import LABELS, VIEWS
@@ -21,13 +20,6 @@ from emotions.serve.controls import Controls
 pytestmark = GRADIO_WARNINGS
 ISSUE = "I was so worried about you! Thank god you're safe. But honestly, I'm furious you didn't call."
 CHAT = "Anna: I got the job!!!\nBen: No way, congratulations! I'm so proud of you.\nAnna:\nAnna: Thanks... I'm scared though."
-
-
-@pytest.fixture(scope="module")
-def app(tiny_model_dir, tmp_path_factory):
-    module = import_app(tiny_model_dir, thresholds_with_rollups(tmp_path_factory.mktemp("sent") / "t.json"))
-    module.WARMING.join()
-    return module
 
 
 def test_one_batched_call_scores_every_sentence_and_the_whole_text(app):
@@ -97,29 +89,28 @@ def test_hostile_text_gives_a_sensible_split_never_a_crash(app, text):
     assert "<script>" not in html and "<script>" not in detected
 
 
-def test_api_and_mcp_read_sentences_and_name_the_language(app):
-    with serving(app) as url:
-        client = Client(url, verbose=False)
-        out = client.predict(ISSUE, api_name="/predict_sentences")
-        assert [s["text"] for s in out["sentences"]][2] == "But honestly, I'm furious you didn't call."
-        first = out["sentences"][0]
-        assert (first["start"], first["end"]) == (0, 27) and set(first["scores"]) == set(LABELS)
-        assert out["language"] == "en" and out["reliable"] and set(out["scores"]) == set(LABELS)
-        chat = client.predict(CHAT, api_name="/predict_sentences")
-        assert {s["speaker"] for s in chat["sentences"]} == {"Anna", "Ben"} and set(chat["speakers"]) == {
-            "Anna",
-            "Ben",
-        }
-        for text, code in [
-            ("Je suis tellement heureux aujourd'hui. Merci beaucoup pour ton aide !", "fr"),
-            ("Estoy muy feliz hoy. Muchas gracias por todo.", "es"),
-            ("Ich bin heute so glücklich. Vielen Dank für deine Hilfe!", "de"),
-        ]:
-            other = client.predict(text, view="ekman", api_name="/predict_sentences")
-            assert other["language"] == code and not other["reliable"] and "unreliable" in other["notice"]
-        long = client.predict("so happy. " * 600, api_name="/predict_sentences")
-        assert long["cut"] and long["sentences"][-1]["end"] <= MAX_DOCUMENT_CHARS
-        tools = asyncio.run(mcp_tools(url))
+def test_api_and_mcp_read_sentences_and_name_the_language(app, client):
+    url = client.src
+    out = client.predict(ISSUE, api_name="/predict_sentences")
+    assert [s["text"] for s in out["sentences"]][2] == "But honestly, I'm furious you didn't call."
+    first = out["sentences"][0]
+    assert (first["start"], first["end"]) == (0, 27) and set(first["scores"]) == set(LABELS)
+    assert out["language"] == "en" and out["reliable"] and set(out["scores"]) == set(LABELS)
+    chat = client.predict(CHAT, api_name="/predict_sentences")
+    assert {s["speaker"] for s in chat["sentences"]} == {"Anna", "Ben"} and set(chat["speakers"]) == {
+        "Anna",
+        "Ben",
+    }
+    for text, code in [
+        ("Je suis tellement heureux aujourd'hui. Merci beaucoup pour ton aide !", "fr"),
+        ("Estoy muy feliz hoy. Muchas gracias por todo.", "es"),
+        ("Ich bin heute so glücklich. Vielen Dank für deine Hilfe!", "de"),
+    ]:
+        other = client.predict(text, view="ekman", api_name="/predict_sentences")
+        assert other["language"] == code and not other["reliable"] and "unreliable" in other["notice"]
+    long = client.predict("so happy. " * 600, api_name="/predict_sentences")
+    assert long["cut"] and long["sentences"][-1]["end"] <= MAX_DOCUMENT_CHARS
+    tools = asyncio.run(mcp_tools(url))
     assert {"predict", "predict_batch", "predict_sentences", "explain"} <= set(tools)
     assert "sentence by sentence" in tools["predict_sentences"][0]
     assert set(tools["predict_sentences"][1]["sentences"][0]["scores"]) == set(LABELS)

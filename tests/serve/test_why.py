@@ -8,10 +8,17 @@ from dataclasses import replace
 import gradio as gr
 import numpy as np
 import pytest
-from gradio_client import Client
 from gradio_client.exceptions import AppError
-from helpers import GRADIO_WARNINGS, import_app, make_tiny_checkpoint, serving, thresholds_with_rollups
-from test_reliability import F1, SUPPORT, write_report
+from helpers import (
+    CONTROLS,
+    F1,
+    GRADIO_WARNINGS,
+    SUPPORT,
+    import_app,
+    make_tiny_checkpoint,
+    thresholds_with_rollups,
+    write_report,
+)
 
 from emotions.labels import LABELS, VIEWS
 from emotions.model import explain
@@ -23,7 +30,6 @@ from emotions.serve.uploads import MAX_CHARS
 
 pytestmark = GRADIO_WARNINGS
 TEXT = "Thank you so much for your help!"
-CONTROLS = ("emotions", "calibrated", 0.5, 0.0, {})  # view, mode, global, sensitivity, overrides
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +41,8 @@ def model_files(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def app(model_files):
+def app_with_report(model_files):
+    """``import app`` on a model published with its per-emotion report."""
     return import_app(*model_files)
 
 
@@ -60,7 +67,7 @@ def strongest_detected(served, probs) -> str:
     return max(passing)[1] if passing else LABELS[int(np.argmax(probs))]
 
 
-def test_submit_explains_every_emotion_once_and_picks_the_strongest_detected(app, served, calls):
+def test_submit_explains_every_emotion_once_and_picks_the_strongest_detected(served, calls):
     expl, pick, segments, info = events.explain_text(served, TEXT, None, Controls(*CONTROLS))
     assert calls == [TEXT] and isinstance(expl, explain.Explanation)
     assert pick["value"] == strongest_detected(served, expl.full)
@@ -72,7 +79,7 @@ def test_submit_explains_every_emotion_once_and_picks_the_strongest_detected(app
     assert calls == [TEXT] and again[0] is expl
 
 
-def test_picking_another_emotion_needs_no_model_call(app, served, calls):
+def test_picking_another_emotion_needs_no_model_call(served, calls):
     expl = events.explain_text(served, TEXT, None, Controls(*CONTROLS))[0]
     first, _ = events.show_why(expl, "gratitude", "emotions")
     second, info = events.show_why(expl, "anger", "emotions")
@@ -87,7 +94,7 @@ def test_picking_another_emotion_needs_no_model_call(app, served, calls):
     assert all(isinstance(out, type(gr.skip())) for out in events.show_why(expl, "positive", "emotions"))
 
 
-def test_view_switch_offers_the_views_rows(app, served, calls):
+def test_view_switch_offers_the_views_rows(served, calls):
     expl = events.explain_text(served, TEXT, None, Controls(*CONTROLS))[0]
     pick, segments, info = events.why_view(served, expl, Controls("sentiment", "calibrated", 0.5, 0.0, {}))
     assert [v for _, v in pick["choices"]] == list(VIEWS["sentiment"]) and pick["value"] in VIEWS["sentiment"]
@@ -96,7 +103,7 @@ def test_view_switch_offers_the_views_rows(app, served, calls):
     assert pick["value"] is None and [v for _, v in pick["choices"]] == list(VIEWS["ekman"])
 
 
-def test_thresholds_decide_the_default_emotion(app, served):
+def test_thresholds_decide_the_default_emotion(served):
     expl = events.explain_text(served, TEXT, None, Controls(*CONTROLS))[0]
     expl = replace(
         expl, full=np.linspace(0.02, 0.9, len(LABELS), dtype=np.float32)
@@ -111,7 +118,7 @@ def test_thresholds_decide_the_default_emotion(app, served):
     assert pick["value"] == middle  # the strongest detected, not the strongest
 
 
-def test_empty_text_explains_nothing(app, served, calls):
+def test_empty_text_explains_nothing(served, calls):
     for text in ("", "  \n", None):
         expl, pick, segments, info = events.explain_text(served, text, None, Controls(*CONTROLS))
         assert expl is None and segments is None and pick["value"] is None and "Submit a text" in info
@@ -119,7 +126,7 @@ def test_empty_text_explains_nothing(app, served, calls):
     assert events.clear_why()[:2] == (None, None)
 
 
-def test_long_text_is_explained_as_scored(app, served):
+def test_long_text_is_explained_as_scored(served):
     expl = events.explain_text(served, "so happy " * 200, None, Controls(*CONTROLS))[0]
     assert len(expl.text) == MAX_CHARS and expl.text == ("so happy " * 200)[:MAX_CHARS]
 
@@ -134,13 +141,13 @@ def test_long_text_is_explained_as_scored(app, served):
         "\u202eevil ${x} {{y}}",
     ],
 )
-def test_hostile_text_is_shown_as_text(app, served, text):
+def test_hostile_text_is_shown_as_text(served, text):
     expl, pick, segments, info = events.explain_text(served, text, None, Controls(*CONTROLS))
     assert "".join(s for s, _ in segments) == text  # HighlightedText shows tokens as text
     assert "<img" not in info and "${" not in info and "{{" not in info
 
 
-def test_bars_show_reliability_in_the_emotions_view_only(app, served):
+def test_bars_show_reliability_in_the_emotions_view_only(served):
     cached, detected, bars = events.analyze(served, TEXT, Controls(*CONTROLS))
     assert bars.count('class="emo-rel') == len(LABELS) and "⚠ test F1 0.12 · n=6" in bars
     assert "trust it less" in bars
@@ -148,7 +155,8 @@ def test_bars_show_reliability_in_the_emotions_view_only(app, served):
     assert "test F1" not in ekman_bars  # the report scores the 28 labels, not the groups
 
 
-def test_the_page_has_the_why_section_and_the_api(app):
+def test_the_page_has_the_why_section_and_the_api(app_with_report):
+    app = app_with_report
     assert app.SERVED.reliability["grief"] == (0.12, 6)
     ids = {getattr(b, "elem_id", None) for b in app.demo.blocks.values()}
     assert {"why", "why-pick", "why-text", "why-info"} <= ids
@@ -157,7 +165,7 @@ def test_the_page_has_the_why_section_and_the_api(app):
     assert "/explain" in {f"/{d.api_name}" for d in app.demo.fns.values()}
 
 
-def test_explain_words_for_the_api(app, served):
+def test_explain_words_for_the_api(served):
     out = api.explain_words(served, TEXT, "gratitude", "emotions")
     assert out["emotion"] == "gratitude" and out["view"] == "emotions" and out["method"] == "occlusion"
     assert [w["word"] for w in out["words"]] == TEXT.split() and out["truncated"] is False
@@ -173,12 +181,6 @@ def test_explain_words_for_the_api(app, served):
     ]:
         with pytest.raises(gr.Error, match=message):
             api.explain_words(served, *args)
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    with serving(app) as url:
-        yield Client(url, verbose=False)
 
 
 def test_explain_endpoint(client, app):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import import_app, thresholds_with_rollups
 
 from emotions.cli import main
 from emotions.serve import events, server
@@ -55,8 +54,7 @@ def test_requests_mix_single_and_batch_and_mark_every_text():
         assert all(checks.MARKER in t for t in texts)
 
 
-def test_the_queue_is_set_deliberately(tiny_model_dir, tmp_path):
-    app = import_app(tiny_model_dir, thresholds_with_rollups(tmp_path / "t.json"))
+def test_the_queue_is_set_deliberately(app):
     queue = app.demo._queue
     assert (
         (queue.max_size, queue.default_concurrency_limit)

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import make_tiny_checkpoint
+from helpers import make_tiny_checkpoint, the_one_error_logged
 
 from emotions.cli import main
 from emotions.labels import LABELS
@@ -109,10 +109,15 @@ def test_resume_point_counts_whole_rows_only(tmp_path):
     assert corpus.resume_point(tmp_path / "none.jsonl", "jsonl") == 0
 
 
-def test_bad_options_are_clear_errors(model, tmp_path):
-    assert run(model, "hi", "--resume") == 1  # needs --output
+def test_bad_options_are_clear_errors(model, tmp_path, caplog):
+    assert run(model, "hi", "--resume") == 1
+    assert the_one_error_logged(caplog) == "--resume needs --output: the file whose rows are already done."
     assert run(model, "--input", str(tmp_path / "x.docx")) == 1
+    assert the_one_error_logged(caplog).startswith(
+        f"{tmp_path / 'x.docx'}: unknown file type .docx; use one of"
+    )
     assert run(model, "--backend", "tpu", "hi") == 1
+    assert the_one_error_logged(caplog).startswith("backend='tpu' is unknown: choose one of")
 
 
 def test_scoring_through_datasets_map(model):

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from helpers import WORDS, make_tiny_checkpoint
+from helpers import WORDS, make_tiny_checkpoint, the_one_error_logged
 
 from emotions.cli import main
 from emotions.labels import LABELS
@@ -118,10 +118,16 @@ def test_predict_reads_stdin_and_writes_csv(trained):
     assert [r[1] for r in rows[1:]] == ["first line", "second line"]
 
 
-def test_cli_errors_are_one_clear_line(tmp_path, capsys):
+def test_cli_errors_are_one_clear_line(tmp_path, caplog):
     assert main(["predict", "--model-dir", str(tmp_path / "none"), "hi"]) == 1
+    assert the_one_error_logged(caplog).startswith(f"Model folder not found: {tmp_path / 'none'}.")
     assert main(["train", "--loss", "hinge"]) == 1
+    assert the_one_error_logged(caplog).startswith("loss='hinge' is not supported: choose one of (")
+
+
+def test_an_unknown_command_prints_the_usage(capsys):
     assert main(["nope"]) == 2
+    assert capsys.readouterr().err.startswith("usage: python -m emotions <command> [--help]\n\ncommands:")
 
 
 def test_num_layers_keeps_the_base_models_first_layers(tmp_path):
