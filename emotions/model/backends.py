@@ -7,7 +7,14 @@ to logits (``float32 [batch, labels]``). Backends:
 - ``onnx``: the same model exported to ONNX, run by ONNX Runtime (fp32).
 - ``onnx-int8``: an export with each layer's attention fused into one op, every MatMul
   dynamically quantised to int8 (see :func:`emotions.model.onnxfiles.fuse_attention` and
-  :func:`emotions.model.onnxfiles.quantize_onnx`).
+  :func:`emotions.model.onnxfiles.quantize_onnx`). Dynamic quantisation picks one scale per
+  input tensor, so a batched text's scores would depend on its companions and their padding
+  (9.6% of test texts changed labels between batch sizes 1 and 64): it runs each text alone,
+  unpadded (:class:`PerText`), and a text's answer is a function of the text alone.
+
+Every backend is *batch-independent*: a text's probabilities are the same, to 1e-4, alone or
+in any batch, in any order (tests/model/test_batch_independence.py; the int8 recipe was chosen
+by ``scripts/compare_backends.py``, docs/benchmarks.md).
 
 Pick one with ``EmotionClassifier.from_pretrained(..., backend=...)`` or the environment
 variable ``EMOTIONS_BACKEND``. The ONNX backends need ``onnxruntime`` and ``onnx``
@@ -109,6 +116,25 @@ class OnnxRunner:
         return self.session.run(["logits"], feeds)[0]
 
 
+class PerText:
+    """Runs ``runner`` on each row alone, without its padding: the answer of a runner whose
+    numbers depend on the whole input tensor (dynamic int8) then depends on that row only."""
+
+    def __init__(self, runner):
+        self.runner = runner
+
+    def __getattr__(self, name):  # the wrapped runner's path, session, ...
+        return getattr(self.runner, name)
+
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        lengths = attention_mask.sum(1)
+        rows = [
+            self.runner(input_ids[i : i + 1, :n], attention_mask[i : i + 1, :n])
+            for i, n in enumerate(lengths)
+        ]
+        return np.concatenate(rows)
+
+
 def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], torch.nn.Module]):
     """A runner for ``backend`` on the checkpoint in ``model_dir``. ``load_model`` gives its
     torch model; the ONNX backends call it only to export (not when the file exists)."""
@@ -116,9 +142,11 @@ def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], to
         return TorchRunner(load_model())
     if not onnx_available():
         raise ValueError(f"Backend {backend!r} needs onnxruntime and onnx: pip install -r requirements.txt")
-    path = onnxfiles.onnx_file(model_dir, backend == "onnx-int8", load_model)
+    int8 = backend == "onnx-int8"
+    path = onnxfiles.onnx_file(model_dir, int8, load_model)
+    wrap = PerText if int8 else (lambda runner: runner)
     try:
-        return OnnxRunner(path)
+        return wrap(OnnxRunner(path))
     except Exception as err:  # ONNX Runtime's errors (InvalidProtobuf, Fail) are RuntimeErrors
         if path.parent != onnxfiles.cache_dir():
             raise ValueError(
@@ -127,4 +155,4 @@ def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], to
             ) from err
         logger.warning("Cached ONNX file %s does not load (%s); exporting it again.", path, err)
         path.unlink()
-        return OnnxRunner(onnxfiles.onnx_file(model_dir, backend == "onnx-int8", load_model))
+        return wrap(OnnxRunner(onnxfiles.onnx_file(model_dir, int8, load_model)))
