@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test lint format app train calibrate evaluate bench loadtest publish-dry-run ci
+.PHONY: help install dev test lint format app train calibrate evaluate behave bench loadtest publish-dry-run ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ calibrate: ## per-class thresholds on dev into thresholds/
 
 evaluate: ## test-split report
 	$(PY) -m emotions evaluate $(ARGS)
+
+behave: ## behaviour suite and bias audit (table, reports/behaviour.json, card section)
+	$(PY) -m emotions behave $(ARGS)
 
 bench: ## latency and throughput benchmark
 	$(PY) -m emotions bench $(ARGS)

@@ -23,6 +23,9 @@ import yaml
 
 from emotions.labels import LABELS, emoji_for
 
+from .behave import END as BEHAVIOUR_END
+from .behave import START as BEHAVIOUR_START
+from .behave import section as behaviour_section
 from .cardfacts import HUB_BASE, is_goemotions, model_labels
 from .cardtables import metric, per_class_table, results_table
 from .genericcard import replace_block, write_generic
@@ -107,7 +110,7 @@ def write_card(config: CardConfig) -> Path:
         for k, v in train_cfg.items()
         if k not in ("output_dir", "base_model", "data_dir", "report_to", "data")
     }
-    text = template.format(
+    text = template.replace("{behaviour}", "{{behaviour}}").format(
         repo_id=config.repo_id,
         base=HUB_BASE,
         labels=" ".join(f"{emoji_for(n)} {n}" for n in LABELS),
@@ -125,6 +128,13 @@ def write_card(config: CardConfig) -> Path:
         smooth=thresholds["regularisation"]["smooth"],
     )
     card = model_dir / "README.md"
+    behaviour = report_dir / "behaviour.json"
+    found = (
+        behaviour_section(json.loads(behaviour.read_text()))
+        if behaviour.is_file()
+        else ("Not measured yet: run `python -m emotions behave`.")
+    )
+    text = text.replace("{behaviour}", f"{BEHAVIOUR_START}\n{found}\n{BEHAVIOUR_END}")
     card.write_text(front_matter(report, config.repo_id) + text, encoding="utf-8")
     shutil.copyfile(report_dir / "per_class.csv", model_dir / "per_class.csv")
     if config.readme and Path(config.readme).is_file():

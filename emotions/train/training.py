@@ -213,11 +213,14 @@ def build_model(config: TrainConfig, labels: tuple[str, ...] = LABELS, multi_lab
                 f"pass at most {available}."
             )
         label_kw["num_hidden_layers"] = config.num_layers
+    # float32 always: a fine-tuned fp16 checkpoint can be the base too (continued training).
     if config.pooling == "mean":
         cfg = MeanPoolBertConfig.from_pretrained(config.base_model, **label_kw)
-        return MeanPoolBertForSequenceClassification.from_pretrained(config.base_model, config=cfg)
-    cfg = AutoConfig.from_pretrained(config.base_model, **label_kw)
-    return AutoModelForSequenceClassification.from_pretrained(config.base_model, config=cfg)
+        model = MeanPoolBertForSequenceClassification.from_pretrained(config.base_model, config=cfg)
+    else:
+        cfg = AutoConfig.from_pretrained(config.base_model, **label_kw)
+        model = AutoModelForSequenceClassification.from_pretrained(config.base_model, config=cfg)
+    return model.to(torch.float32)
 
 
 def train(config: TrainConfig, data: DataArguments | None = None) -> dict:
