@@ -9,9 +9,14 @@ serving, on every backend: :class:`emotions.model.inference.EmotionClassifier` a
 every text it scores, so offsets into the visitor's text (sentences, words) stay those of the
 original. A checkpoint that declares nothing reads texts as they are.
 
+``{"names": "mask"}`` masks people's first names as ``[NAME]``, as GoEmotions' annotators saw
+them (:mod:`emotions.text.namemask`), so a name swap cannot change the answer. Emoji are read
+first, then names masked; the spans of both steps are composed.
+
 For plain transformers, the model card says the one line to apply:
 ``emoji.replace_emoji(text, replace=lambda e, d: " " + d["en"].strip(":").replace("_", " ") + " ")``
-after removing skin tones (U+1F3FB..U+1F3FF) and U+FE0F (the same but for stray zero-width joiners).
+after removing skin tones (U+1F3FB..U+1F3FF) and U+FE0F (the same but for stray zero-width joiners),
+then :func:`emotions.text.namemask.mask_names`.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ from dataclasses import asdict, dataclass
 
 import emoji
 
+from emotions.text.namemask import mask_names, mask_names_aligned
+
 CONFIG_KEY = "text_preprocessing"  # the config.json field a checkpoint declares it in
 EMOJI_MODES = ("keep", "words")  # keep: as they are ([UNK] for BERT); words: their English names
+NAME_MODES = ("keep", "mask")  # keep: as typed; mask: first names as [NAME], GoEmotions' mask
 # Fitzpatrick skin-tone modifiers and the emoji variation selector: they carry no emotion,
 # and a tone must not change the answer (tested: 👍🏿 and 👍🏻 read alike).
 _NOISE = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
@@ -70,11 +78,16 @@ class Preprocessing:
     """How a checkpoint's texts are prepared before tokenizing (saved in its config)."""
 
     emoji: str = "keep"  # "keep" is what a checkpoint without the field gets: texts as they are
+    names: str = "keep"  # likewise: names as typed
 
     def __post_init__(self) -> None:
         if self.emoji not in EMOJI_MODES:
             raise ValueError(
                 f"{CONFIG_KEY}.emoji={self.emoji!r} is not known: use one of {EMOJI_MODES} in config.json."
+            )
+        if self.names not in NAME_MODES:
+            raise ValueError(
+                f"{CONFIG_KEY}.names={self.names!r} is not known: use one of {NAME_MODES} in config.json."
             )
 
     @classmethod
@@ -85,10 +98,11 @@ class Preprocessing:
             raise ValueError(
                 f"config.json's {CONFIG_KEY} must be an object such as {{'emoji': 'words'}}, not {declared!r}."
             )
-        unknown = set(declared) - {"emoji"}
+        unknown = set(declared) - {"emoji", "names"}
         if unknown:
             raise ValueError(
-                f"config.json's {CONFIG_KEY} names unknown steps {sorted(unknown)}: this version knows 'emoji'."
+                f"config.json's {CONFIG_KEY} names unknown steps {sorted(unknown)}: this version knows "
+                "'emoji' and 'names'."
             )
         return cls(**declared)
 
@@ -98,17 +112,26 @@ class Preprocessing:
 
     @property
     def is_identity(self) -> bool:
-        return self.emoji == "keep"
+        return self.emoji == "keep" and self.names == "keep"
 
     def __call__(self, text: str) -> str:
-        return emoji_words(text) if self.emoji == "words" else text
+        if self.emoji == "words":
+            text = emoji_words(text)
+        return mask_names(text) if self.names == "mask" else text
 
     def aligned(self, text: str) -> tuple[str, list[int], list[int]]:
         """``self(text)`` and the span of ``text`` each of its characters came from."""
         if self.emoji == "words" and not text.isascii():
-            return emoji_words_aligned(text)
-        return text, list(range(len(text))), list(range(1, len(text) + 1))
+            read, starts, ends = emoji_words_aligned(text)
+        else:
+            read, starts, ends = text, list(range(len(text))), list(range(1, len(text) + 1))
+        if self.names == "mask":  # compose: a character of the masked text -> one of `read` -> `text`
+            read, into_start, into_end = mask_names_aligned(read)
+            starts, ends = [starts[i] for i in into_start], [ends[j - 1] for j in into_end]
+        return read, starts, ends
 
     def describe(self) -> str:
         """One line for model cards and logs."""
-        return "emoji read as their English names" if self.emoji == "words" else "texts read as they are"
+        steps = ["emoji read as their English names"] if self.emoji == "words" else []
+        steps += ["first names masked as [NAME]"] if self.names == "mask" else []
+        return ", ".join(steps) or "texts read as they are"

@@ -25,7 +25,7 @@ from transformers import (
 
 from emotions.labels import LABELS
 from emotions.model.modeling import MeanPoolBertConfig, MeanPoolBertForSequenceClassification
-from emotions.model.preprocessing import EMOJI_MODES, Preprocessing
+from emotions.model.preprocessing import EMOJI_MODES, NAME_MODES, Preprocessing
 
 from .augment import Augmentation
 from .data import DataArguments
@@ -92,6 +92,12 @@ class TrainConfig:
         metadata={"help": f"One of {EMOJI_MODES}: words reads each emoji as its English name (saved in "
                   "the checkpoint's config, applied wherever it scores); keep leaves them ([UNK] for BERT)."},
     )  # fmt: skip
+    names: str = field(
+        default="mask",
+        metadata={"help": f"One of {NAME_MODES}: mask reads people's first names as [NAME], GoEmotions' own "
+                  "mask (saved in the checkpoint's config, applied wherever it scores), so a name swap "
+                  "cannot change the answer; keep reads them as typed."},
+    )  # fmt: skip
     name_fill: float = field(
         default=0.67,
         metadata={"help": "Share of training texts with [NAME] whose masks get real first names of many "
@@ -129,7 +135,7 @@ class TrainConfig:
 
     @property
     def preprocessing(self) -> Preprocessing:
-        return Preprocessing(emoji=self.emoji)
+        return Preprocessing(emoji=self.emoji, names=self.names)
 
     @property
     def augmentation(self) -> Augmentation:

@@ -1,0 +1,111 @@
+"""Masking people's first names as ``[NAME]``, the way GoEmotions' annotators saw them.
+
+GoEmotions replaced every person's name with ``[NAME]``, so a model trained on it never met a
+real one, and "Emily feels angry." and "Jamal feels angry." could get different answers.
+Masking names before the model reads them gives it the ``[NAME]`` it was trained on, so a name
+swap cannot change the answer. A checkpoint asks for it with ``{"names": "mask"}`` in its
+config's ``text_preprocessing`` (:mod:`emotions.model.preprocessing`).
+
+What counts as a first name: the first-name lists of Faker (MIT; 86 locales, both genders, many
+origins; ASCII spellings), about 16,500 names. A Titlecase word on that list is masked, with
+its possessive kept ("Jamal's" -> "[NAME]'s"). Some names are also English words (Joy, Hope,
+Grace, Will, Mark; :data:`NAME_WORDS`, names typed in lowercase at least 3 times in
+GoEmotions' training split: ``scripts/name_words.py`` writes the list). Such a word is masked
+only when a verb follows it, as a name's would: "Joy was furious." -> "[NAME] was furious.", but
+"Hope you feel better." and "I feel such joy." keep it. Months and weekdays (April, June) are
+never masked. Lower-case and all-caps words are never masked: too many are words.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import re
+from functools import lru_cache
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+MASK = "[NAME]"  # GoEmotions' own mask: what the model was trained on
+NAME_WORDS_FILE = Path(__file__).with_name("name_words.txt")
+_FAKER_LISTS = (
+    "first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
+    "first_romanized_names", "first_names_male_romanized", "first_names_female_romanized",
+)  # fmt: skip
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+# What follows a person's name: the verbs of "<name> feels/was/told ..." (and any word in -ed).
+_VERBS = frozenset(
+    "is was has had does did feels felt said says told tells made makes went goes got gets thinks "
+    "thought seems seemed looks looked wants wanted loves hates likes knows knew came comes left "
+    "will would can could should must never always just really and".split()
+)
+_TITLECASE = re.compile(r"(?<![\w\[])([A-Z][a-z]+)\b(?!\])")
+_NEXT_WORD = re.compile(r"(?:['’]s)?\s+([a-z]+)")
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Every ASCII first name in Faker's person providers, lower-cased (loaded once, ~0.3 s)."""
+    import faker.providers.person as person
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attr in _FAKER_LISTS:
+            listed = provider.__dict__.get(attr)
+            if isinstance(listed, (list, tuple, dict, set, frozenset)):
+                names.update(n.lower() for n in listed if n.isascii() and n.isalpha() and len(n) > 1)
+    logger.debug("Loaded %d first names from Faker", len(names))
+    return frozenset(names - _CALENDAR)
+
+
+@lru_cache(maxsize=1)
+def name_words() -> frozenset[str]:
+    """First names that are also English words: masked only when a verb follows."""
+    if not NAME_WORDS_FILE.is_file():
+        raise FileNotFoundError(
+            f"{NAME_WORDS_FILE} is missing: reinstall the package, or write it with scripts/name_words.py."
+        )
+    lines = (line.strip() for line in NAME_WORDS_FILE.read_text().splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def _is_name(text: str, match: re.Match) -> bool:
+    word = match.group(1).lower()
+    if word not in first_names():
+        return False
+    if word not in name_words():
+        return True
+    after = _NEXT_WORD.match(text, match.end())
+    return after is not None and (after.group(1) in _VERBS or after.group(1).endswith("ed"))
+
+
+def mask_names_aligned(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` with first names as ``[NAME]`` and, for each of its characters, the span of
+    ``text`` it came from (a mask maps to the whole name)."""
+    out, starts, ends, at = [], [], [], 0
+    for match in _TITLECASE.finditer(text):
+        if not _is_name(text, match):
+            continue
+        a, b = match.span(1)
+        out.append(text[at:a])
+        starts.extend(range(at, a))
+        ends.extend(range(at + 1, a + 1))
+        out.append(MASK)
+        starts.extend([a] * len(MASK))
+        ends.extend([b] * len(MASK))
+        at = b
+    out.append(text[at:])
+    starts.extend(range(at, len(text)))
+    ends.extend(range(at + 1, len(text) + 1))
+    return "".join(out), starts, ends
+
+
+def mask_names(text: str) -> str:
+    """``text`` with people's first names as ``[NAME]`` ("Jamal feels angry." -> "[NAME] feels angry.")."""
+    if text.islower():  # the common fast path: no capital letter, no name
+        return text
+    return mask_names_aligned(text)[0]

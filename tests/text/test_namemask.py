@@ -1,0 +1,57 @@
+"""First names are read as GoEmotions' [NAME]; words that are also names only when used as one."""
+
+from __future__ import annotations
+
+import pytest
+
+from emotions.text import namemask
+from emotions.text.namemask import mask_names, mask_names_aligned
+
+
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("Emily feels angry.", "[NAME] feels angry."),
+        ("Jamal's car broke down.", "[NAME]'s car broke down."),
+        ("I told Priya and Mateo about it.", "I told [NAME] and [NAME] about it."),
+        ("So happy for you, Ebony!", "So happy for you, [NAME]!"),
+        ("Joy was furious.", "[NAME] was furious."),  # a name that is a word, used as a name
+        ("Joy thanked me for the flowers.", "[NAME] thanked me for the flowers."),
+        ("I feel such joy today.", "I feel such joy today."),  # the word
+        ("Hope you feel better.", "Hope you feel better."),
+        ("Will you marry me?", "Will you marry me?"),
+        ("I love May and June.", "I love May and June."),  # months are never names here
+        ("Text with [NAME] already masked.", "Text with [NAME] already masked."),
+        ("EMILY IS ANGRY", "EMILY IS ANGRY"),  # all caps: not masked (too many words)
+        ("", ""),
+    ],
+)
+def test_names_are_masked_and_words_kept(text, masked):
+    assert mask_names(text) == masked
+
+
+def test_every_masked_character_maps_back_to_the_name_typed():
+    text = "Hi Jamal's 😂 friend Emily!"
+    read, starts, ends = mask_names_aligned(text)
+    assert read == "Hi [NAME]'s 😂 friend [NAME]!"
+    spans = {text[s:e] for s, e, c in zip(starts, ends, read) if c in "[NAME]"}
+    assert {"Jamal", "Emily"} <= spans
+    assert [text[s:e] for s, e in zip(starts, ends)][-1] == "!"
+
+
+def test_the_name_list_is_large_and_holds_no_common_word():
+    names = namemask.first_names()
+    assert len(names) > 10_000
+    assert {"emily", "jamal", "priya", "mateo", "aaliyah"} <= names
+    assert not {"april", "monday"} & names  # calendar words are taken out
+    assert {"hope", "joy", "will"} <= namemask.name_words() <= names
+
+
+def test_a_missing_word_list_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(namemask, "NAME_WORDS_FILE", tmp_path / "name_words.txt")
+    namemask.name_words.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match="scripts/name_words.py"):
+            namemask.name_words()
+    finally:
+        namemask.name_words.cache_clear()
