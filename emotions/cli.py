@@ -24,6 +24,7 @@ COMMANDS = {
     "train": ("emotions.train.training", ("TrainConfig", "DataArguments"), "train", "fine-tune the classifier"),
     "calibrate": ("emotions.train.calibration", ("CalibrateConfig", "DataArguments"), "calibrate", "per-class thresholds on dev"),
     "evaluate": ("emotions.train.evaluation", ("EvaluateConfig", "DataArguments"), "evaluate", "test-split report"),
+    "average": ("emotions.train.soup", "SoupConfig", "average", "average fine-tuned checkpoints (a model soup)"),
     "behave": ("emotions.train.behave", "BehaveConfig", "behave", "behaviour suite and bias audit"),
     "card": ("emotions.train.card", "CardConfig", "write_card", "write the model card from the reports"),
     "predict": ("emotions.tools.predict", "PredictConfig", "predict", "score texts"),

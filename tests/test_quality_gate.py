@@ -7,10 +7,12 @@ Floors, each with its reason:
 - the served int8 path gives the same labels as torch on at least ``AGREEMENT_FLOOR`` of the
   test texts (measured 2026-12-03: see docs/benchmarks.md; int8 arithmetic moves scores near a
   threshold, so a few texts flip);
-- a text gets the same answer alone and in a batch on the served backend (issue 28).
-
-The behaviour suite's emoji and name targets (issue 23) join the gate with the checkpoint that
-meets them: the committed one reads every emoji as [UNK] (docs/model.md).
+- a text gets the same answer alone and in a batch on the served backend (issue 28);
+- the behaviour suite's emoji and name targets (issue 23): what people type must be read, and a
+  name must not change the answer (``BEHAVIOUR_FLOORS``, the issue's targets);
+- the probabilities are calibrated (issue 25): ECE over emotions at most 0.02, over scores of
+  0.2 and up at most 0.05 (the issue's targets), and the calibrated thresholds detect exactly
+  what the score thresholds did.
 """
 
 import os
@@ -29,6 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL, THRESHOLDS = ROOT / "model", ROOT / "thresholds" / "thresholds.json"
 MACRO_F1_FLOOR = 0.538
 AGREEMENT_FLOOR = 0.90
+BEHAVIOUR_FLOORS = {
+    "emoji alone": 0.80,
+    "emoji gives a plain sentence its feeling": 0.80,
+    "distinct emoji, distinct answers": 0.95,
+    "name swap": 0.98,
+}
+AUDIT_DIFFERING_CEILING = 0.02  # same-sentence EEC name pairs with different labels
+ECE_CEILING, ECE_NOTABLE_CEILING = 0.02, 0.05
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +58,39 @@ def test_split():
     if not (DATA_DIR / "test.tsv").is_file():
         pytest.skip(f"GoEmotions data not found at {DATA_DIR}")
     return load_split("test", DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def raw_scores(served, test_split):
+    """The served backend's own scores on the test split, before the calibration maps."""
+    return served.predict_proba(test_split.texts, raw=True)
+
+
+def test_the_probabilities_are_calibrated_and_detect_what_the_scores_did(served, test_split, raw_scores):
+    import json
+
+    from emotions.train.probabilities import calibration_report
+
+    assert served.maps is not None, f"{THRESHOLDS} does not use calibration maps"
+    calibrated = served.maps(raw_scores)
+    report = calibration_report(calibrated, test_split.targets, served.labels)
+    assert report["mean"] <= ECE_CEILING and report["notable"] <= ECE_NOTABLE_CEILING, report
+    before = json.loads(THRESHOLDS.read_text())["score_thresholds"]
+    cut = np.array([before[n] for n in served.labels], dtype=np.float32)
+    same = detected(calibrated, served.threshold_array, True) == detected(raw_scores, cut, True)
+    assert same.all(), f"{(~same.all(1)).sum()} test texts detect other labels through the maps"
+
+
+def test_the_served_model_reads_emoji_and_names_as_people_mean_them(served):
+    from emotions.train.audit import audit
+    from emotions.train.behaviour import suite
+    from emotions.train.checklist import run
+
+    rates = {r.name: r.pass_rate for r in run(served, suite())}
+    for capability, floor in BEHAVIOUR_FLOORS.items():
+        assert rates[capability] >= floor, f"{capability}: {rates[capability]:.1%} < {floor:.0%}"
+    differing = audit(served)["name_pairs_differing_share"]
+    assert differing <= AUDIT_DIFFERING_CEILING, f"EEC name pairs differing: {differing:.2%}"
 
 
 def test_the_served_model_meets_the_floor_on_the_served_backend_and_on_torch(served, test_split):

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from emotions.labels import ROLLUPS_FILE
 
+from .calibration_maps import MAPS_FILE
 from .checkpoint import check_checkpoint
 from .onnxfiles import INT8_NAME
 from .thresholds import THRESHOLDS_FILE
@@ -34,6 +35,7 @@ MODEL_FILES = [
     "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
     "special_tokens_map.json", "vocab.txt", "README.md", f"thresholds/{THRESHOLDS_FILE}",
     THRESHOLDS_FILE, ROLLUPS_FILE,  # thresholds or roll-up views in the model folder itself
+    f"thresholds/{MAPS_FILE}", MAPS_FILE,  # calibration maps, beside the thresholds that use them
     "per_class.csv",  # the test report's per-class F1 and support (emotions.model.reliability)
     f"onnx/*-{INT8_NAME}.onnx",  # the app's int8 backend, exported by publish: no export at start
 ]  # fmt: skip

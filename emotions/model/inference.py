@@ -16,6 +16,7 @@ from emotions.labels import LabelSet
 
 from . import configuration  # noqa: F401  (the head's config; its model: load_torch_model)
 from .backends import TorchRunner, length_batches, make_runner, pad_batch, resolve_backend
+from .calibration_maps import CalibrationMaps, maps_for
 from .checkpoint import check_checkpoint, load_torch_model
 from .onnxfiles import ExportError
 from .outputs import Prediction, activate, config_labels, detected, is_multi_label, to_prediction
@@ -41,7 +42,9 @@ class EmotionClassifier:
     It describes itself: ``labels`` from the config's ``id2label``, ``multi_label`` from its
     ``problem_type``, roll-up views from a ``rollups.json`` beside it (``labelset``), and
     ``calibrated`` says whether thresholds were given (else 0.5 for a multi-label model, and
-    the strongest label only for a single-label one).
+    the strongest label only for a single-label one). ``maps`` (calibration maps, loaded when
+    the thresholds file asks for them) turn scores into probabilities that mean what they say;
+    ``probabilities`` is ``"calibrated"`` with them, ``"uncalibrated"`` without.
 
     ``runner`` computes the logits (see :mod:`emotions.model.backends`); by default the torch
     ``model`` itself, the reference every other backend is tested against. With an ONNX
@@ -61,6 +64,7 @@ class EmotionClassifier:
         config=None,
         load_model: Callable[[], torch.nn.Module] | None = None,
         labelset: LabelSet | None = None,
+        maps: CalibrationMaps | None = None,
     ):
         if model is None and (runner is None or config is None or load_model is None):
             raise TypeError("Without a model, give the runner, the config and load_model.")
@@ -73,6 +77,8 @@ class EmotionClassifier:
         self.labels: list[str] = list(self.labelset.labels)
         self.multi_label = is_multi_label(config)
         self.calibrated = thresholds is not None
+        self.maps = maps
+        self.probabilities = "calibrated" if maps is not None else "uncalibrated"
         default = 0.5 if self.multi_label else 1.0  # single-label: the strongest label only
         self.thresholds = thresholds or {name: default for name in self.labels}
         self.source = source
@@ -130,9 +136,10 @@ class EmotionClassifier:
             ) from err
         labelset = LabelSet.from_pretrained(path, config_labels(config, path / "config.json"))
         found = load_thresholds(thresholds, labelset.labels) if thresholds is not None else None
+        maps = maps_for(thresholds, labelset.labels) if thresholds is not None else None
         return cls(
             model, tokenizer, found, source=str(path), runner=runner, backend=backend,
-            config=config, load_model=lambda: load_torch_model(path), labelset=labelset,
+            config=config, load_model=lambda: load_torch_model(path), labelset=labelset, maps=maps,
         )  # fmt: skip
 
     def forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
@@ -153,12 +160,15 @@ class EmotionClassifier:
 
     @property
     def threshold_array(self) -> np.ndarray:
-        return np.array([self.thresholds[n] for n in self.labels], dtype=np.float32)
+        """The thresholds in the probabilities' own precision (calibrated ones are float64)."""
+        dtype = np.float32 if self.maps is None else np.float64
+        return np.array([self.thresholds[n] for n in self.labels], dtype=dtype)
 
     def predict_proba(
-        self, texts: str | list[str], batch_size: int = BATCH_SIZE, progress: bool = False
+        self, texts: str | list[str], batch_size: int = BATCH_SIZE, progress: bool = False, raw: bool = False
     ) -> np.ndarray:
-        """Probabilities ``[len(texts), n_labels]``, in input order.
+        """Probabilities ``[len(texts), n_labels]``, in input order: through the calibration
+        maps when the model has them, unless ``raw`` (the model's own scores).
 
         Texts are sorted by length and padded per batch (at most ``batch_size`` texts and
         ``MAX_BATCH_TOKENS`` padded tokens), so a batch of short texts costs only their length.
@@ -176,7 +186,7 @@ class EmotionClassifier:
         for idx in batches:
             logits = self.forward(*pad_batch([enc[i] for i in idx], self.pad_id))
             out[idx] = activate(logits, self.multi_label)
-        return out
+        return out if self.maps is None or raw else self.maps(out)
 
     def predict(
         self, texts: str | list[str], threshold: float | None = None, batch_size: int = BATCH_SIZE

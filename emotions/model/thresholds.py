@@ -41,11 +41,15 @@ def validate_thresholds(
     return out
 
 
+def thresholds_file(path: str | Path) -> Path:
+    """``path``, or the ``thresholds.json`` inside it when it is a folder."""
+    path = Path(path)
+    return path / THRESHOLDS_FILE if path.is_dir() else path
+
+
 def load_thresholds(path: str | Path, labels: list[str] | tuple[str, ...]) -> dict[str, float]:
     """Read and validate ``thresholds.json`` (a file, or a folder holding one)."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / THRESHOLDS_FILE
+    path = thresholds_file(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"Thresholds file not found: {path}. Run `python -m emotions calibrate` to make it."
@@ -65,14 +69,20 @@ def save_thresholds(
     thresholds: np.ndarray,
     dev_f1: np.ndarray,
     extra: dict | None = None,
+    decimals: int | None = 4,
 ) -> Path:
-    """Write thresholds plus how they were made (method, split, per-class dev F1)."""
+    """Write thresholds plus how they were made (method, split, per-class dev F1).
+
+    ``decimals=None`` keeps every digit: thresholds mapped onto calibrated probabilities must
+    stay exactly where the map put them, to detect exactly what they did before."""
     path = Path(path)
     if path.suffix != ".json":
         path = path / THRESHOLDS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
-        "thresholds": {n: round(float(t), 4) for n, t in zip(labels, thresholds)},
+        "thresholds": {
+            n: float(t) if decimals is None else round(float(t), decimals) for n, t in zip(labels, thresholds)
+        },
         "method": "per-class F1 maximisation over a 0.01 grid, shrunk towards the best global threshold",
         "split": "dev",
         "dev_f1": {n: round(float(f), 4) for n, f in zip(labels, dev_f1)},

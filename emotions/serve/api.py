@@ -70,13 +70,24 @@ def checked(fn: Callable) -> Callable:
     return call
 
 
+def settings_of(served: ServedModel, mode: str, global_threshold: float | None, sensitivity: float):
+    """The caller's settings; no ``global_threshold``: the model's default (the best on dev)."""
+    cut = served.calibration.global_default if global_threshold is None else float(global_threshold)
+    return ThresholdSettings(mode, cut, float(sensitivity))
+
+
 @fails_clearly("your texts")
 def predict_texts(
-    served: ServedModel, texts: list[str], mode: str, global_threshold: float, sensitivity: float, view: str
+    served: ServedModel,
+    texts: list[str],
+    mode: str,
+    global_threshold: float | None,
+    sensitivity: float,
+    view: str,
 ) -> list[dict[str, Any]]:
     """The API's work: one result per text, bad parameters as a visible error."""
     try:
-        settings = ThresholdSettings(mode, float(global_threshold), float(sensitivity))
+        settings = settings_of(served, mode, global_threshold, sensitivity)
         return served.predict(texts, settings, view)
     except ValueError as err:
         raise visitor_error(err) from None
@@ -93,11 +104,11 @@ def explain_words(served: ServedModel, text: str, emotion: str | None, view: str
 
 @fails_clearly("your text")
 def sentences_of(
-    served: ServedModel, text: str, mode: str, global_threshold: float, sensitivity: float, view: str
+    served: ServedModel, text: str, mode: str, global_threshold: float | None, sensitivity: float, view: str
 ) -> dict[str, Any]:
     """The ``/predict_sentences`` API's work: a document read sentence by sentence."""
     try:
-        settings = ThresholdSettings(mode, float(global_threshold), float(sensitivity))
+        settings = settings_of(served, mode, global_threshold, sensitivity)
         return read_sentences(served, text, settings, view)[1]
     except ValueError as err:
         raise visitor_error(err) from None
@@ -109,12 +120,14 @@ def register(served: ServedModel) -> None:
     def predict(
         text: str,
         mode: ModeName = "calibrated",
-        global_threshold: float = 0.5,
+        global_threshold: float | None = None,
         sensitivity: float = 0.0,
         view: ViewName = "emotions",
     ) -> dict[str, Any]:
         """One text: every label's probability (`scores`), the detected `labels` (strongest
-        first), the `thresholds` used and whether the text was `truncated`."""
+        first), the `thresholds` used, whether the text was `truncated`, and whether the scores
+        are `probabilities` that were `calibrated` or the model's own, `uncalibrated`.
+        `global_threshold` (mode `global`) defaults to the model's best on dev."""
         if not (text or "").strip():
             raise gr.Error("Empty text: send some words to read.", print_exception=False)
         return predict_texts(served, [text], mode, global_threshold, sensitivity, view)[0]
@@ -122,7 +135,7 @@ def register(served: ServedModel) -> None:
     def predict_batch(
         texts: list[str],
         mode: ModeName = "calibrated",
-        global_threshold: float = 0.5,
+        global_threshold: float | None = None,
         sensitivity: float = 0.0,
         view: ViewName = "emotions",
     ) -> list[dict[str, Any]]:
@@ -132,7 +145,7 @@ def register(served: ServedModel) -> None:
     def predict_sentences(
         text: str,
         mode: ModeName = "calibrated",
-        global_threshold: float = 0.5,
+        global_threshold: float | None = None,
         sensitivity: float = 0.0,
         view: ViewName = "emotions",
     ) -> dict[str, Any]:

@@ -24,6 +24,10 @@ UNCALIBRATED = (
     "them on held-out data with `python -m emotions calibrate --model-dir MODEL --data-dir DATA` "
     "(or `--validation-file`), which writes the `thresholds.json` to publish beside the model."
 )
+UNCALIBRATED_SCORES = (
+    "ℹ️ **Scores are not calibrated probabilities** for this model: a bar at 30% is the model's own "
+    "score, not a 30% chance. `python -m emotions calibrate` fits the maps that make them so."
+)
 EXAMPLES = [
     "OMG, yep!!! That is the final answer! Thank you so much!",
     "I was so worried about you! Thank god you're safe. But honestly, I'm furious you didn't call.",
@@ -195,6 +199,8 @@ def settings_panel(served: ServedModel) -> SettingsPanel:
     if not calibrated:
         default = "0.5" if served.classifier.multi_label else "the strongest one only"
         gr.Markdown(UNCALIBRATED.format(default=default), elem_id="uncalibrated")
+    if served.classifier.probabilities == "uncalibrated":
+        gr.Markdown(UNCALIBRATED_SCORES, elem_id="uncalibrated-scores")
     views = [(labelset.title(v), v) for v in labelset.views]
     view = gr.Radio(views, value="emotions", label="View", elem_id="view", visible=len(views) > 1)
     modes = [
@@ -209,7 +215,13 @@ def settings_panel(served: ServedModel) -> SettingsPanel:
         info="Calibrated: each emotion has its own threshold, tuned on held-out data. Global: one threshold for all.",
     )
     global_threshold = gr.Slider(
-        0.01, 0.99, value=0.5, step=0.01, label="Global threshold", visible=False, elem_id="global-threshold"
+        0.01,
+        0.99,
+        value=served.calibration.global_default,
+        step=0.01,
+        label="Global threshold",
+        visible=False,
+        elem_id="global-threshold",
     )
     with gr.Group(visible=True) as per_class:
         sensitivity = gr.Slider(

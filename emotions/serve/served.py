@@ -51,6 +51,10 @@ EMPTY_RESULT = {
     "truncated": False,
     "notice": "empty text: not scored",
 }
+PROBABILITIES = {
+    "calibrated": "calibrated: a score is how often GoEmotions' raters gave that emotion to texts scored alike",
+    "uncalibrated": "uncalibrated: the model's own scores, not probabilities (no calibration maps)",
+}
 
 
 @dataclass
@@ -79,7 +83,8 @@ class ServedModel:
         clipped = [clip_text(str(t or "")) for t in texts]
         todo = [i for i, (t, _) in enumerate(clipped) if t.strip()]
         probs = self.classifier.predict_proba([clipped[i][0] for i in todo]) if todo else []
-        out: list[dict] = [{**EMPTY_RESULT} for _ in texts]
+        kind = self.classifier.probabilities
+        out: list[dict] = [{**EMPTY_RESULT, "probabilities": kind} for _ in texts]
         for i, p in zip(todo, probs):
             rows = score_rows(p, view, self.calibration, settings)
             out[i] = {
@@ -87,6 +92,7 @@ class ServedModel:
                 "labels": [r.name for r in rows if r.passed],
                 "thresholds": {r.name: round(r.threshold, 4) for r in rows},
                 "truncated": clipped[i][1],
+                "probabilities": kind,  # "calibrated" or "uncalibrated"
             }
         return out
 
@@ -108,7 +114,12 @@ class ServedModel:
             raise ValueError("Empty text: send some words to explain.")
         expl = explain(self.classifier, clipped)
         out = as_dict(expl, emotion or self.strongest(expl.full, view, settings), view)
-        return expl, {**out, "view": view, "truncated": cut or expl.truncated}
+        extra = {
+            "view": view,
+            "truncated": cut or expl.truncated,
+            "probabilities": self.classifier.probabilities,
+        }
+        return expl, {**out, **extra}
 
 
 def read_sentences(
@@ -121,17 +132,18 @@ def read_sentences(
     if not text.strip():
         raise ValueError("Empty text: send some words to read.")
     reading = read_document(served.classifier, text)
-    return reading, as_result(reading, cut_reading(reading, served.calibration, settings, view), view)
+    result = as_result(reading, cut_reading(reading, served.calibration, settings, view), view)
+    return reading, {**result, "probabilities": served.classifier.probabilities}
 
 
-def _rollups(path: Path | None) -> dict | None:
+def _stored(path: Path | None) -> dict:
     if path is None:
-        return None
+        return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # load_thresholds already validated the file; this is belt and braces
-    return data.get("rollups") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
 
 
 def load_served(
@@ -149,9 +161,19 @@ def load_served(
     logger.info("Inference backend: %s", classifier.backend)
     if path is None:
         logger.warning("No %s beside %s: serving it uncalibrated.", THRESHOLDS_FILE, model_dir)
+    stored = _stored(path)
+    global_default = stored.get("global_threshold", 0.5)  # re-chosen on dev for calibrated probabilities
+    if (
+        isinstance(global_default, bool)
+        or not isinstance(global_default, (int, float))
+        or not 0 < global_default < 1
+    ):
+        raise ValueError(
+            f"{path}: global_threshold={global_default!r} must be a number in (0, 1); recalibrate."
+        )
     calibration = Calibration(
-        classifier.thresholds, _rollups(path), str(path or model_dir), classifier.labelset,
-        classifier.multi_label, classifier.calibrated,
+        classifier.thresholds, stored.get("rollups"), str(path or model_dir), classifier.labelset,
+        classifier.multi_label, classifier.calibrated, float(global_default),
     )  # fmt: skip
     f1, metric = read_macro_f1(model_dir / "README.md")
     reliability = find_reliability(model_dir, classifier.labels)

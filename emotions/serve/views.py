@@ -87,8 +87,10 @@ class Calibration:
         labelset: LabelSet = GOEMOTIONS,
         multi_label: bool = True,
         calibrated: bool = True,
+        global_default: float = 0.5,
     ):
         self.labelset, self.multi_label, self.is_calibrated = labelset, multi_label, calibrated
+        self.global_default = global_default  # the global slider's start: the best on dev, else 0.5
         self.by_view: dict[str, dict[str, float]] = {"emotions": dict(label_thresholds)}
         where = f"{source or 'thresholds'}: rollups"
         if rollups is not None and not isinstance(rollups, dict):

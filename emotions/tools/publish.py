@@ -20,6 +20,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from emotions.model.backends import onnx_available
+from emotions.model.calibration_maps import MAPS_FILE, maps_for
 from emotions.model.checkpoint import check_checkpoint
 from emotions.model.hub import LOCAL_MODEL_DIR, LOCAL_THRESHOLDS, PROJECT_ROOT, hub_timeout, within
 from emotions.model.onnxfiles import export_beside
@@ -94,16 +95,21 @@ class Bundle:
 
 
 def model_files(model_dir: Path, thresholds: Path) -> dict[str, Path]:
-    """The model repo: the checkpoint and card from ``model_dir`` plus ``thresholds/thresholds.json``."""
+    """The model repo: the checkpoint and card from ``model_dir`` plus ``thresholds/thresholds.json``
+    (and the calibration maps beside it, when it uses them)."""
     check_checkpoint(model_dir)
     if not (model_dir / "README.md").is_file():
         raise FileNotFoundError(f"{model_dir / 'README.md'} is missing: the model repo needs its card.")
     id2label = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))["id2label"]
     thresholds = thresholds / THRESHOLDS_FILE if thresholds.is_dir() else thresholds
-    load_thresholds(thresholds, [id2label[k] for k in sorted(id2label, key=int)])
+    labels = [id2label[k] for k in sorted(id2label, key=int)]
+    load_thresholds(thresholds, labels)
     files = {p.name: p for p in sorted(model_dir.iterdir()) if p.is_file()}
     files = {n: p for n, p in files.items() if not any(fnmatch(n, s) for s in MODEL_SKIP)}
-    return {**files, f"thresholds/{THRESHOLDS_FILE}": thresholds}
+    files[f"thresholds/{THRESHOLDS_FILE}"] = thresholds
+    if maps_for(thresholds, labels) is not None:  # checked: the published maps load
+        files[f"thresholds/{MAPS_FILE}"] = thresholds.parent / MAPS_FILE
+    return files
 
 
 def space_files(project_dir: Path) -> dict[str, Path]:

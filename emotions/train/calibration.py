@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from emotions.model.inference import EmotionClassifier
 from emotions.model.thresholds import save_thresholds
 
 from .data import DataArguments
+from .probabilities import calibration_report, fit_platt
 
 logger = logging.getLogger(__name__)
 GRID = np.round(np.arange(0.02, 0.981, 0.01), 4)  # candidate thresholds, 0.01 apart
@@ -159,6 +161,13 @@ class CalibrateConfig:
         default=None,
         metadata={"help": "Grid steps to smooth each F1 curve over (default: chosen by CV on dev)."},
     )
+    maps: bool = field(
+        default=True,
+        metadata={
+            "help": "Fit calibration maps (Platt, per emotion; multi-label models), written beside "
+            "--output, so scores are probabilities; the thresholds move onto them, detecting the same."
+        },
+    )
 
     def __post_init__(self) -> None:
         if not self.output.endswith(".json"):
@@ -170,7 +179,8 @@ class CalibrateConfig:
 
 
 def calibrate(config: CalibrateConfig, data: DataArguments | None = None) -> dict:
-    """Score the dev split once; pick each class's (and each roll-up group's) best threshold."""
+    """Score the dev split once; pick each class's (and each roll-up group's) best threshold;
+    fit calibration maps (multi-label models) and move the thresholds onto them."""
     start = time.perf_counter()
     data = data or DataArguments()
     classifier = EmotionClassifier.from_pretrained(config.model_dir)
@@ -181,6 +191,22 @@ def calibrate(config: CalibrateConfig, data: DataArguments | None = None) -> dic
     thresholds, f1, regularisation = calibrate_regularised(
         targets, probs, config.shrink, config.smooth, multi
     )
+    extra: dict = {}
+    if config.maps and multi:  # from here on, probabilities are the calibrated ones
+        maps = fit_platt(probs, targets, classifier.labels)
+        extra = {"probabilities": "calibrated", "score_thresholds": dict(zip(classifier.labels, thresholds))}
+        thresholds = np.array(list(maps.map_thresholds(dict(zip(classifier.labels, thresholds))).values()))
+        before = calibration_report(probs, targets, classifier.labels)
+        probs = maps(probs)
+        after = calibration_report(probs, targets, classifier.labels)
+        extra["global_threshold"] = float(GRID[f1_curves(targets, probs).mean(0).argmax()])
+        maps.save_pretrained(
+            Path(config.output).parent, {"split": "dev", "dev_ece": {"before": before, "after": after}}
+        )
+    elif config.maps:
+        logger.info(
+            "Calibration maps are fitted for multi-label models only: %s is single-label.", config.model_dir
+        )
     rollups = {}
     labelset = classifier.labelset
     for view in labelset.rollups:
@@ -193,10 +219,11 @@ def calibrate(config: CalibrateConfig, data: DataArguments | None = None) -> dic
             "thresholds": {g: round(float(t), 4) for g, t in zip(groups, group_thr)},
             "dev_f1": {g: round(float(f), 4) for g, f in zip(groups, group_f1)},
         }
-    extra = {"dev_macro_f1": round(float(np.mean(f1)), 4), "n_dev": len(texts), "rollups": rollups}
+    extra.update({"dev_macro_f1": round(float(np.mean(f1)), 4), "n_dev": len(texts), "rollups": rollups})
     extra["regularisation"] = regularisation
     if not multi:
         extra["rule"] = "single-label: the strongest label always, plus any other reaching its threshold"
     extra["seconds"] = round(time.perf_counter() - start, 1)
-    save_thresholds(config.output, classifier.labels, thresholds, f1, extra)
+    decimals = None if extra.get("probabilities") == "calibrated" else 4  # mapped: every digit kept
+    save_thresholds(config.output, classifier.labels, thresholds, f1, extra, decimals)
     return extra

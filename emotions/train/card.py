@@ -27,7 +27,7 @@ from .behave import END as BEHAVIOUR_END
 from .behave import START as BEHAVIOUR_START
 from .behave import section as behaviour_section
 from .cardfacts import HUB_BASE, is_goemotions, model_labels
-from .cardtables import metric, per_class_table, results_table
+from .cardtables import calibration_table, metric, per_class_table, results_table
 from .genericcard import replace_block, write_generic
 
 logger = logging.getLogger(__name__)
@@ -116,6 +116,7 @@ def write_card(config: CardConfig) -> Path:
         labels=" ".join(f"{emoji_for(n)} {n}" for n in LABELS),
         results=results_table(report),
         per_class=per_class_table(report, thresholds),
+        calibration=calibration_table(report),
         macro=report["model"]["emotions"]["per-class"]["macro_f1"],
         recipe="\n".join(f"| `{k}` | `{v}` |" for k, v in recipe.items()),
         train_minutes=dev["train_minutes"],
@@ -137,6 +138,8 @@ def write_card(config: CardConfig) -> Path:
     text = text.replace("{behaviour}", f"{BEHAVIOUR_START}\n{found}\n{BEHAVIOUR_END}")
     card.write_text(front_matter(report, config.repo_id) + text, encoding="utf-8")
     shutil.copyfile(report_dir / "per_class.csv", model_dir / "per_class.csv")
+    if (report_dir / "reliability.png").is_file():  # the card shows it
+        shutil.copyfile(report_dir / "reliability.png", model_dir / "reliability.png")
     if config.readme and Path(config.readme).is_file():
         update_readme(Path(config.readme), report)
     logger.info("Wrote %s and %s", card, model_dir / "per_class.csv")

@@ -132,3 +132,41 @@ def generic_per_class_table(report: dict, thresholds: dict, multi_label: bool) -
             f"{r['recall']:.3f} | {r['f1']:.3f} | {'–' if a is None else f'{a:.3f}'} | {r['support']} |"
         )
     return "\n".join(rows)
+
+
+def calibration_table(report: dict) -> str:
+    """Markdown: expected calibration error before and after the calibration maps (test split),
+    over emotions, over scores of 0.2 and up, for each roll-up, and per emotion."""
+    found = report["model"].get("calibration")
+    if not found:
+        return "Not measured: rerun `python -m emotions evaluate`."
+    before, after = found["before"], found["after"]
+    if after is None:
+        return (
+            f"This model has no calibration maps: its scores are served as they are, labelled uncalibrated "
+            f"(ECE averaged over labels {before['mean']:.3f}, over scores of 0.2 and up {before['notable']:.3f})."
+        )
+    rows = [
+        "| expected calibration error (test, 10 equal-width bins) | scores | calibrated |",
+        "|---|---|---|",
+    ]
+    rows.append(
+        f"| mean over the {len(before['per_label'])} emotions | {before['mean']:.3f} | **{after['mean']:.3f}** |"
+    )
+    rows.append(
+        f"| every (text, emotion) score of 0.2 and up | {before['notable']:.3f} | **{after['notable']:.3f}** |"
+    )
+    for view in (v for v in after if isinstance(after[v], dict) and "mean" in after[v]):
+        rows.append(f"| {view} groups, mean (a group's probability: its strongest emotion's) | "
+                    f"{before[view]['mean']:.3f} | {after[view]['mean']:.3f} |")  # fmt: skip
+    per = ["| emotion | ECE, scores | ECE, calibrated |", "|---|---|---|"]
+    per += [
+        f"| {emoji_for(n)} {n} | {before['per_label'][n]:.3f} | {after['per_label'][n]:.3f} |"
+        for n in before["per_label"]
+    ]
+    return (
+        "\n".join(rows)
+        + "\n\n<details><summary>Per emotion</summary>\n\n"
+        + "\n".join(per)
+        + "\n\n</details>"
+    )

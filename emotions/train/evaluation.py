@@ -36,6 +36,7 @@ from .metrics import (
     roc_auc,
     roc_auc_per_class,
 )
+from .probabilities import plot_reliability, probability_report, reliability_curve
 
 logger = logging.getLogger(__name__)
 
@@ -165,11 +166,17 @@ def evaluate(config: EvaluateConfig, data: DataArguments | None = None) -> dict:
     labels, labelset, multi = classifier.labels, classifier.labelset, classifier.multi_label
     n = config.max_examples
     dev, test = (data.load(s, labels, multi).head(n) for s in ("dev", "test"))
-    dev_p = classifier.predict_proba(dev.texts, progress=True)
-    test_p = classifier.predict_proba(test.texts, progress=True)
+    dev_p = classifier.predict_proba(dev.texts, progress=True, raw=True)
+    test_raw = classifier.predict_proba(test.texts, progress=True, raw=True)
+    maps = classifier.maps  # calibration maps, when the thresholds file uses them
+    dev_p, test_p = (dev_p, test_raw) if maps is None else (maps(dev_p), maps(test_raw))
     score = evaluate_probs if multi else evaluate_single_label
     report = {"model": {"source": str(config.model_dir), "n_test": len(test), "n_dev": len(dev)}}
     report["model"].update(score(dev, dev_p, test, test_p, labels, thresholds_json, labelset))
+    if multi:
+        report["model"]["calibration"] = probability_report(
+            test, test_raw, test_p if maps else None, labelset
+        )
     goemotions = multi and "ekman" in labelset.rollups
     if goemotions:
         groups, true, pred = ekman_single_label(test, test_p, labelset)
@@ -204,6 +211,12 @@ def evaluate(config: EvaluateConfig, data: DataArguments | None = None) -> dict:
         writer.writeheader()
         for setting, rows in report["model"]["per_class"].items():
             writer.writerows({"thresholds": setting, **row} for row in rows)
+    if config.plots and multi:
+        curves = {"scores (uncalibrated)": reliability_curve(test_raw, test.targets)}
+        if maps is not None:
+            curves["calibrated probabilities"] = reliability_curve(test_p, test.targets)
+        title = f"Reliability, every (text, label) of {len(test)} test texts"
+        plot_reliability(curves, out / "reliability.png", title)
     if config.plots:
         from .plots import plot_confusion, plot_f1_per_emotion
 

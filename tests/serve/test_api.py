@@ -76,6 +76,13 @@ def test_predict_defaults_to_the_calibrated_thresholds(app, client):
         (out["scores"][n] for n in out["labels"]), reverse=True
     )
     assert out["truncated"] is False
+    assert out["probabilities"] == "uncalibrated"  # the tiny model has no calibration maps
+
+
+def test_global_mode_defaults_to_the_model_s_best_global_threshold(app, client):
+    out = client.predict(TEXT, mode="global", api_name="/predict")
+    default = app.SERVED.calibration.global_default
+    assert set(out["thresholds"].values()) == {pytest.approx(default, abs=1e-4)}
 
 
 def test_predict_matches_the_model(app, client):

@@ -105,6 +105,60 @@ def test_calibrate_evaluate_predict(trained, tiny_data, tmp_path):
         assert p["labels"] == sorted(passing, key=lambda n: -p["scores"][n])
 
 
+def test_calibration_maps_keep_the_detections_and_reach_every_way_in(
+    trained, tiny_data, tmp_path, monkeypatch
+):
+    from emotions.model.outputs import detected
+    from emotions.serve.served import load_served
+    from emotions.serve.views import ThresholdSettings
+    from emotions.train import probabilities
+
+    monkeypatch.setattr(probabilities, "MIN_POSITIVES", 3)  # the tiny dev split has few positives
+    _, out = trained
+    thresholds = tmp_path / "thresholds.json"
+    calibrate = [
+        "calibrate",
+        "--model-dir",
+        str(out),
+        "--data-dir",
+        str(tiny_data),
+        "--output",
+        str(thresholds),
+    ]
+    assert main(calibrate) == 0
+    data = json.loads(thresholds.read_text())
+    maps = json.loads((tmp_path / "calibration_maps.json").read_text())
+    assert data["probabilities"] == "calibrated" and 0 < data["global_threshold"] < 1
+    fitted = [m["fitted"] for m in maps["maps"].values()]  # random labels: some slopes come out <= 0
+    assert sum(fitted) >= 5 and all(m["slope"] == 1 for m in maps["maps"].values() if not m["fitted"])
+    assert maps["dev_ece"]["after"]["mean"] < maps["dev_ece"]["before"]["mean"]
+
+    clf = EmotionClassifier.from_pretrained(out, thresholds)
+    texts = [line.split("\t")[0] for line in (tiny_data / "dev.tsv").read_text().splitlines()]
+    raw, calibrated = clf.predict_proba(texts, raw=True), clf.predict_proba(texts)
+    assert clf.probabilities == "calibrated" and abs(raw - calibrated).max() > 0.01
+    before = np.array([data["score_thresholds"][n] for n in LABELS], dtype=np.float32)
+    assert (detected(calibrated, clf.threshold_array, True) == detected(raw, before, True)).all()
+
+    reports = tmp_path / "reports"
+    args = ["--model-dir", str(out), "--thresholds", str(thresholds), "--data-dir", str(tiny_data)]
+    assert main(["evaluate", *args, "--output-dir", str(reports), "--baseline", "false"]) == 0
+    ece = json.loads((reports / "metrics.json").read_text())["model"]["calibration"]
+    assert set(ece["before"]["per_label"]) == set(LABELS) and {"ekman", "sentiment"} <= set(ece["after"])
+    assert (reports / "reliability.png").stat().st_size > 1000
+
+    output = tmp_path / "out.jsonl"
+    assert main(["predict", *args[:4], "--output", str(output), texts[0]]) == 0
+    assert json.loads(output.read_text())["scores"]["joy"] == pytest.approx(
+        calibrated[0][LABELS.index("joy")], abs=1e-6
+    )
+    served = load_served(out, thresholds)
+    answer = served.predict([texts[0]], ThresholdSettings())[0]
+    assert answer["probabilities"] == "calibrated"
+    assert answer["scores"]["joy"] == pytest.approx(calibrated[0][LABELS.index("joy")], abs=1e-6)
+    assert served.calibration.global_default == data["global_threshold"]
+
+
 def test_predict_reads_stdin_and_writes_csv(trained):
     root, out = trained
     cmd = [sys.executable, "-m", "emotions", "predict", "--model-dir", str(out), "--thresholds", "",
