@@ -1,4 +1,6 @@
-"""Write emotions/text/name_words.txt: the first names that are also English words.
+"""Write emotions/text/name_words.txt (the first names that are also English words) and
+emotions/text/words.txt (every word people type in lowercase: a Titlecase word not among them,
+followed by a verb, is read as a name).
 
     python scripts/name_words.py [--data-dir ../shared/data/goemotions] [--min-count 3]
 
@@ -18,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from emotions.text.namemask import NAME_WORDS_FILE, first_names  # noqa: E402
+from emotions.text.namemask import NAME_WORDS_FILE, WORDS_FILE, first_names  # noqa: E402
 from emotions.train.data import DataArguments  # noqa: E402
 
 
@@ -37,6 +39,10 @@ def main() -> None:
     header = f"# First names that are also words: {len(words)}, written by scripts/name_words.py\n"
     NAME_WORDS_FILE.write_text(header + "\n".join(words) + "\n")
     print(f"{len(words)} words written to {NAME_WORDS_FILE}")
+    typed = sorted(w for w, c in counts.items() if c >= args.min_count and len(w) > 1)
+    header = f"# Words typed in lowercase at least {args.min_count} times in GoEmotions' train split: {len(typed)}\n"
+    WORDS_FILE.write_text(header + "\n".join(typed) + "\n")
+    print(f"{len(typed)} words written to {WORDS_FILE}")
 
 
 if __name__ == "__main__":

@@ -144,7 +144,8 @@ def _probs(classifier: EmotionClassifier, sequences: list[list[int]], batch_size
     for start in range(0, len(sequences), batch_size):
         logits = classifier.forward(*pad_batch(sequences[start : start + batch_size], classifier.pad_id))
         out.append(activate(logits, classifier.multi_label))
-    return np.concatenate(out)
+    probs = np.concatenate(out)
+    return probs if classifier.maps is None else classifier.maps(probs)  # as predict_proba: calibrated
 
 
 def explain(classifier: EmotionClassifier, text: str, batch_size: int = 64) -> Explanation:

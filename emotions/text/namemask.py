@@ -14,6 +14,12 @@ GoEmotions' training split: ``scripts/name_words.py`` writes the list). Such a w
 only when a verb follows it, as a name's would: "Joy was furious." -> "[NAME] was furious.", but
 "Hope you feel better." and "I feel such joy." keep it. Months and weekdays (April, June) are
 never masked. Lower-case and all-caps words are never masked: too many are words.
+
+A name no list holds ("Shereen", "Tyreek") is masked when it reads like one: a Titlecase word
+people never type in lowercase (:data:`WORDS_FILE`: every word typed in lowercase at least 3
+times in GoEmotions' training split, written by ``scripts/name_words.py``) followed by a verb
+("Shereen feels angry." -> "[NAME] feels angry."; "Netflix raised prices" keeps Netflix: people type
+"netflix"; a word no one typed in lowercase before 2019, such as "Covid", is masked).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 MASK = "[NAME]"  # GoEmotions' own mask: what the model was trained on
 NAME_WORDS_FILE = Path(__file__).with_name("name_words.txt")
+WORDS_FILE = Path(__file__).with_name("words.txt")
 _FAKER_LISTS = (
     "first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
     "first_romanized_names", "first_names_male_romanized", "first_names_female_romanized",
@@ -36,12 +43,14 @@ _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
 )
-# What follows a person's name: the verbs of "<name> feels/was/told ..." (and any word in -ed).
+# What follows a person's name: the verbs of "<name> feels/was/told ..." (and any word in -ed),
+# and the bare verbs of "it made <name> feel ...", "let <name> know".
 _VERBS = frozenset(
     "is was has had does did feels felt said says told tells made makes went goes got gets thinks "
     "thought seems seemed looks looked wants wanted loves hates likes knows knew came comes left "
-    "will would can could should must never always just really and".split()
-)
+    "will would can could should must never always just really and feel know think "
+    "found saw gave took kept lost won broke bought brought heard met ran sent spent began became".split()
+)  # (irregular pasts: "-ed" catches the rest)
 _TITLECASE = re.compile(r"(?<![\w\[])([A-Z][a-z]+)\b(?!\])")
 _NEXT_WORD = re.compile(r"(?:['’]s)?\s+([a-z]+)")
 
@@ -62,25 +71,40 @@ def first_names() -> frozenset[str]:
     return frozenset(names - _CALENDAR)
 
 
+def _word_list(path: Path) -> frozenset[str]:
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: reinstall the package, or write it with scripts/name_words.py."
+        )
+    lines = (line.strip() for line in path.read_text().splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 @lru_cache(maxsize=1)
 def name_words() -> frozenset[str]:
     """First names that are also English words: masked only when a verb follows."""
-    if not NAME_WORDS_FILE.is_file():
-        raise FileNotFoundError(
-            f"{NAME_WORDS_FILE} is missing: reinstall the package, or write it with scripts/name_words.py."
-        )
-    lines = (line.strip() for line in NAME_WORDS_FILE.read_text().splitlines())
-    return frozenset(line for line in lines if line and not line.startswith("#"))
+    return _word_list(NAME_WORDS_FILE)
+
+
+@lru_cache(maxsize=1)
+def words() -> frozenset[str]:
+    """Words people type in lowercase: a Titlecase word not among them may be a name."""
+    return _word_list(WORDS_FILE)
 
 
 def _is_name(text: str, match: re.Match) -> bool:
     word = match.group(1).lower()
-    if word not in first_names():
-        return False
-    if word not in name_words():
+    listed = word in first_names()
+    if listed and word not in name_words():
         return True
-    after = _NEXT_WORD.match(text, match.end())
-    return after is not None and (after.group(1) in _VERBS or after.group(1).endswith("ed"))
+    if not listed and word in words():
+        return False
+    after = _NEXT_WORD.match(text, match.end())  # a name-word or an unknown word: a name if a verb follows
+    if after is None:
+        return False
+    if after.group(1) == "and":  # "Joy and I left": a name; an unknown word before "and": too unsure
+        return listed
+    return after.group(1) in _VERBS or after.group(1).endswith("ed")
 
 
 def mask_names_aligned(text: str) -> tuple[str, list[int], list[int]]:

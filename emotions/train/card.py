@@ -95,6 +95,56 @@ def update_readme(readme: Path, report: dict) -> None:
     replace_block(readme, text, start, end, block)
 
 
+def reading_lines(declared: dict) -> tuple[str, str]:
+    """What the checkpoint reads (its ``text_preprocessing``), and the line for plain transformers."""
+    names, emoji = declared.get("names") == "mask", declared.get("emoji") == "words"
+    said = f'(`config.json`: `"text_preprocessing": {json.dumps(declared)}`)'
+    reads = [
+        "**people's first names as `[NAME]`**, the mask GoEmotions was annotated with, so a name swap "
+        "cannot change the answer"
+        if names
+        else "",
+        "**emoji as their English names**" if emoji else "",
+    ]
+    reads = " and ".join(r for r in reads if r)
+    first = f"It reads {reads} {said}." if reads else "It reads texts as they are."
+    if not emoji:
+        first += " Its tokenizer reads every emoji as `[UNK]` (see Behaviour)."
+    steps = []
+    if emoji:
+        steps.append(
+            'read emoji as words: `text = emoji.replace_emoji(re.sub("[\\U0001F3FB-\\U0001F3FF\\uFE0F]", "", text), '
+            'replace=lambda e, d: " " + d["en"].strip(":").replace("_", " ") + " ")` (the `emoji` package)'
+        )
+    if names:
+        steps.append(
+            "mask first names with `emotions.text.namemask.mask_names` (Faker's first-name lists and a "
+            'verb rule; "Jamal feels angry." -> "[NAME] feels angry.")'
+        )
+    plain = (
+        f"With plain transformers, apply the same preprocessing first: {'; then '.join(steps)}."
+        if steps
+        else ""
+    )
+    return first, plain
+
+
+def augmentation_line(train_cfg: dict) -> str:
+    if (
+        not train_cfg.get("emoji_examples")
+        and not train_cfg.get("name_fill")
+        and not train_cfg.get("typo_rate")
+    ):
+        return "No augmentation: dev and test as released, the training split as released."
+    return (
+        "Augmentation of the training split only (`emotions/train/augment.py`; dev and test as released): "
+        f"a share of {train_cfg.get('name_fill', 0)} of the texts with `[NAME]` masks get real first names of "
+        f"many origins and both genders; {train_cfg.get('emoji_examples', 0)} examples per emoji of a table of "
+        "common emoji and the emotion each carries (`emotions/emoji_emotions.py`); one or two typos in "
+        f"{train_cfg.get('typo_rate', 0):.0%} of the texts."
+    )
+
+
 def write_card(config: CardConfig) -> Path:
     model_dir, report_dir = Path(config.model_dir), Path(config.report_dir)
     report = json.loads((report_dir / "metrics.json").read_text())
@@ -105,6 +155,8 @@ def write_card(config: CardConfig) -> Path:
     if not is_goemotions(report, labels, train_cfg):
         return write_generic(config, report, thresholds, train_cfg, dev, labels)
     template = (Path(__file__).parent / "card_template.md").read_text()
+    declared = json.loads((model_dir / "config.json").read_text()).get("text_preprocessing") or {}
+    reads, plain = reading_lines(declared)
     recipe = {
         k: v
         for k, v in train_cfg.items()
@@ -117,6 +169,9 @@ def write_card(config: CardConfig) -> Path:
         results=results_table(report),
         per_class=per_class_table(report, thresholds),
         calibration=calibration_table(report),
+        reads=reads,
+        plain=plain,
+        augmentation=augmentation_line(train_cfg),
         macro=report["model"]["emotions"]["per-class"]["macro_f1"],
         recipe="\n".join(f"| `{k}` | `{v}` |" for k, v in recipe.items()),
         train_minutes=dev["train_minutes"],

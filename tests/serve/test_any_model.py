@@ -105,6 +105,8 @@ def test_uncalibrated_thresholds_are_said_on_the_page(single, monkeypatch):
     shown = [b.value for b in app.demo.blocks.values() if isinstance(getattr(b, "value", None), str)]
     notice = next(v for v in shown if "Thresholds not calibrated" in v)
     assert "the strongest one only" in notice and "python -m emotions calibrate" in notice
+    scores = next(v for v in shown if "Scores are not calibrated probabilities" in v)  # no maps either
+    assert "python -m emotions calibrate" in scores
 
 
 def test_emojis_for_any_label_and_which_are_guesses(multi):

@@ -19,10 +19,14 @@ from emotions.text.namemask import mask_names, mask_names_aligned
         ("Joy thanked me for the flowers.", "[NAME] thanked me for the flowers."),
         ("I feel such joy today.", "I feel such joy today."),  # the word
         ("Hope you feel better.", "Hope you feel better."),
+        ("It made Frank feel awful.", "It made [NAME] feel awful."),  # "it made <name> feel"
         ("Will you marry me?", "Will you marry me?"),
         ("I love May and June.", "I love May and June."),  # months are never names here
         ("Text with [NAME] already masked.", "Text with [NAME] already masked."),
         ("EMILY IS ANGRY", "EMILY IS ANGRY"),  # all caps: not masked (too many words)
+        ("Shereen told me she was scared.", "[NAME] told me she was scared."),  # on no list, reads as a name
+        ("Netflix raised its prices.", "Netflix raised its prices."),  # people type "netflix"
+        ("Shereen and I left.", "Shereen and I left."),  # an unknown word before "and": too unsure
         ("", ""),
     ],
 )

@@ -140,6 +140,10 @@ def test_calibration_maps_keep_the_detections_and_reach_every_way_in(
     before = np.array([data["score_thresholds"][n] for n in LABELS], dtype=np.float32)
     assert (detected(calibrated, clf.threshold_array, True) == detected(raw, before, True)).all()
 
+    from emotions.model.explain import explain
+
+    assert np.allclose(explain(clf, texts[0]).full, calibrated[0], atol=1e-5)  # /explain's too
+
     reports = tmp_path / "reports"
     args = ["--model-dir", str(out), "--thresholds", str(thresholds), "--data-dir", str(tiny_data)]
     assert main(["evaluate", *args, "--output-dir", str(reports), "--baseline", "false"]) == 0
