@@ -1,5 +1,6 @@
-"""How a text is read before it is scored: its sentences, its conversation turns and the
-language it looks like. Pure text work, no model (``emotions.model.reading`` scores it)."""
+"""How a text is read before it is scored: its sentences, its conversation turns, the
+language it looks like and the names in it. Pure text work, no model (``emotions.model.reading``
+scores it)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ import threading
 
 
 def warm_up() -> threading.Thread:
-    """Load the sentencizer (spaCy: seconds to import) and the language identifier (about
-    100 MB while it unpacks) in a daemon thread, so that no request pays for them."""
+    """Load the sentencizer (spaCy: seconds to import), the language identifier (about
+    100 MB while it unpacks) and the name lists (Faker's: 0.3 s) in a daemon thread, so that no
+    request pays for them."""
     from .language import _identifier
+    from .namemask import first_names, name_words, words
     from .sentences import _pipeline
 
-    thread = threading.Thread(target=lambda: (_pipeline(), _identifier()), name="text-warm-up", daemon=True)
+    def load() -> None:
+        first_names(), name_words(), words()
+        _pipeline(), _identifier()
+
+    thread = threading.Thread(target=load, name="text-warm-up", daemon=True)
     thread.start()
     return thread
