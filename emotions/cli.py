@@ -88,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in COMMANDS:
         print(usage(), file=sys.stderr)
+        if argv and argv[0] not in ("-h", "--help"):
+            close = difflib.get_close_matches(argv[0], list(COMMANDS), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            print(f"\npython -m emotions: unknown command {argv[0]!r}{hint}", file=sys.stderr)
         return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     module_name, config_names, fn_name, _ = COMMANDS[argv[0]]

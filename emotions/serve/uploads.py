@@ -160,20 +160,39 @@ def prune(folder: Path, keep_seconds: float = KEEP_SECONDS) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def keep_pruning(folder: Path = EXPORTS, every: float = PRUNE_EVERY, keep_seconds: float = KEEP_SECONDS):
-    """Prune ``folder`` every ``every`` seconds in a daemon thread; returns the thread."""
+class Pruner(threading.Thread):
+    """A daemon thread pruning a folder every ``every`` seconds until :meth:`stop`."""
 
-    def loop() -> None:
-        while True:
-            time.sleep(every)
+    def __init__(self, folder: Path, every: float, keep_seconds: float):
+        super().__init__(name="prune-exports", daemon=True)
+        self.folder, self.every, self.keep_seconds = folder, every, keep_seconds
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
             try:
-                prune(folder, keep_seconds)
+                prune(self.folder, self.keep_seconds)
             except OSError as err:  # a vanished folder or file: try again next time
-                logger.warning("Could not prune %s (%s).", folder, type(err).__name__)
+                logger.warning("Could not prune %s (%s).", self.folder, type(err).__name__)
 
-    thread = threading.Thread(target=loop, name="prune-exports", daemon=True)
-    thread.start()
-    return thread
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+_PRUNERS: dict[Path, Pruner] = {}  # one per folder, however many times the app launches
+
+
+def keep_pruning(
+    folder: Path = EXPORTS, every: float = PRUNE_EVERY, keep_seconds: float = KEEP_SECONDS
+) -> Pruner:
+    """Prune ``folder`` every ``every`` seconds in a daemon thread (one per folder: a second call
+    returns the running one); ``stop()`` ends it."""
+    running = _PRUNERS.get(folder)
+    if running is not None and running.is_alive() and not running.stopped.is_set():
+        return running
+    _PRUNERS[folder] = Pruner(folder, every, keep_seconds)
+    _PRUNERS[folder].start()
+    return _PRUNERS[folder]
 
 
 def discard_upload(path: str | Path | None, upload_dir: str | Path) -> bool:

@@ -187,22 +187,21 @@ def test_batch_results_are_deleted_within_the_hour(app, tmp_path, monkeypatch):
         folder.mkdir(parents=True)
         (folder / "emotions.csv").write_text(f"text\n{SENTINEL}\n")
     os.utime(old, (time.time() - 3600, time.time() - 3600))
-    pruned, stop = threading.Event(), threading.Event()
+    pruned = threading.Event()
     real_prune = batch.prune
 
     def prune_then_report(folder, keep_seconds):
-        if stop.is_set():
-            raise SystemExit  # ends the pruning thread quietly
         real_prune(folder, keep_seconds)
         pruned.set()
 
     monkeypatch.setattr(batch, "prune", prune_then_report)
     thread = batch.keep_pruning(exports, every=0.05, keep_seconds=600)
     try:
+        assert batch.keep_pruning(exports) is thread  # a second launch does not start another
         assert pruned.wait(timeout=10), "the pruning thread never pruned"
         assert not old.exists() and new.exists()
     finally:
-        stop.set()
+        thread.stop()
         thread.join(timeout=10)
     assert not thread.is_alive()
     assert batch.KEEP_SECONDS + batch.PRUNE_EVERY <= 3600

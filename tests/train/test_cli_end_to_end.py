@@ -183,9 +183,13 @@ def test_cli_errors_are_one_clear_line(tmp_path, caplog):
     assert the_one_error_logged(caplog).startswith("loss='hinge' is not supported: choose one of (")
 
 
-def test_an_unknown_command_prints_the_usage(capsys):
+def test_an_unknown_command_prints_the_usage_and_names_it(capsys):
     assert main(["nope"]) == 2
-    assert capsys.readouterr().err.startswith("usage: python -m emotions <command> [--help]\n\ncommands:")
+    err = capsys.readouterr().err
+    assert err.startswith("usage: python -m emotions <command> [--help]\n\ncommands:")
+    assert err.rstrip().endswith("python -m emotions: unknown command 'nope'")
+    assert main(["calibrat"]) == 2
+    assert capsys.readouterr().err.rstrip().endswith("unknown command 'calibrat' (did you mean calibrate?)")
 
 
 def test_num_layers_keeps_the_base_models_first_layers(tmp_path):
