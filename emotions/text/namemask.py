@@ -9,8 +9,9 @@ config's ``text_preprocessing`` (:mod:`emotions.model.preprocessing`).
 What counts as a first name: the first-name lists of Faker (MIT; 86 locales, both genders, many
 origins; ASCII spellings), about 16,500 names. A Titlecase word on that list is masked, with
 its possessive kept ("Jamal's" -> "[NAME]'s"). Some names are also English words (Joy, Hope,
-Grace, Will, Mark; :data:`NAME_WORDS`, names typed in lowercase at least 3 times in
-GoEmotions' training split: ``scripts/name_words.py`` writes the list). Such a word is masked
+Grace, Will, Mark; :data:`NAME_WORDS_FILE`, names typed in lowercase at least 3 times in
+GoEmotions' training split: ``scripts/name_words.py`` writes the list) or places (Texas, Georgia,
+Jordan: Faker's countries and states). Such a word is masked
 only when a verb follows it, as a name's would: "Joy was furious." -> "[NAME] was furious.", but
 "Hope you feel better." and "I feel such joy." keep it. Months and weekdays (April, June) are
 never masked. Lower-case and all-caps words are never masked: too many are words.
@@ -39,6 +40,7 @@ _FAKER_LISTS = (
     "first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
     "first_romanized_names", "first_names_male_romanized", "first_names_female_romanized",
 )  # fmt: skip
+_FAKER_PLACES = ("countries", "states", "provinces", "regions", "counties")
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -82,8 +84,24 @@ def _word_list(path: Path) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def name_words() -> frozenset[str]:
-    """First names that are also English words: masked only when a verb follows."""
-    return _word_list(NAME_WORDS_FILE)
+    """First names that are also English words, or places (Texas, Georgia, Jordan): masked only
+    when a verb follows."""
+    return _word_list(NAME_WORDS_FILE) | places()
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """One-word countries, states, provinces, regions and counties of Faker's address providers."""
+    import faker.providers.address as address
+
+    found: set[str] = set()
+    for module in pkgutil.iter_modules(address.__path__):
+        provider = importlib.import_module(f"{address.__name__}.{module.name}").Provider
+        for attr in _FAKER_PLACES:
+            listed = provider.__dict__.get(attr)
+            if isinstance(listed, (list, tuple, dict, set, frozenset)):
+                found.update(p.lower() for p in listed if isinstance(p, str) and p.isascii() and p.isalpha())
+    return frozenset(found)
 
 
 @lru_cache(maxsize=1)
