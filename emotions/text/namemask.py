@@ -57,20 +57,29 @@ _TITLECASE = re.compile(r"(?<![\w\[])([A-Z][a-z]+)\b(?!\])")
 _NEXT_WORD = re.compile(r"(?:['’]s)?\s+([a-z]+)")
 
 
+def _faker_words(package, attrs: tuple[str, ...]) -> set[str]:
+    """Every ASCII word of two letters or more in the ``attrs`` lists of a Faker provider
+    package's locales, lower-cased."""
+    found: set[str] = set()
+    for module in pkgutil.iter_modules(package.__path__):
+        provider = importlib.import_module(f"{package.__name__}.{module.name}").Provider
+        for attr in attrs:
+            listed = provider.__dict__.get(attr)
+            if isinstance(listed, (list, tuple, dict, set, frozenset)):
+                found.update(
+                    w.lower()
+                    for w in listed
+                    if isinstance(w, str) and w.isascii() and w.isalpha() and len(w) > 1
+                )
+    return found
+
+
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
     """Every ASCII first name in Faker's person providers, lower-cased (loaded once, ~0.3 s)."""
     import faker.providers.person as person
 
-    names: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
-        for attr in _FAKER_LISTS:
-            listed = provider.__dict__.get(attr)
-            if isinstance(listed, (list, tuple, dict, set, frozenset)):
-                names.update(n.lower() for n in listed if n.isascii() and n.isalpha() and len(n) > 1)
-    logger.debug("Loaded %d first names from Faker", len(names))
-    return frozenset(names - _CALENDAR)
+    return frozenset(_faker_words(person, _FAKER_LISTS) - _CALENDAR)
 
 
 def _word_list(path: Path) -> frozenset[str]:
@@ -94,14 +103,7 @@ def places() -> frozenset[str]:
     """One-word countries, states, provinces, regions and counties of Faker's address providers."""
     import faker.providers.address as address
 
-    found: set[str] = set()
-    for module in pkgutil.iter_modules(address.__path__):
-        provider = importlib.import_module(f"{address.__name__}.{module.name}").Provider
-        for attr in _FAKER_PLACES:
-            listed = provider.__dict__.get(attr)
-            if isinstance(listed, (list, tuple, dict, set, frozenset)):
-                found.update(p.lower() for p in listed if isinstance(p, str) and p.isascii() and p.isalpha())
-    return frozenset(found)
+    return frozenset(_faker_words(address, _FAKER_PLACES))
 
 
 @lru_cache(maxsize=1)

@@ -57,16 +57,11 @@ def fit_platt(
 
 
 def ece(scores: np.ndarray, targets: np.ndarray, bins: int = ECE_BINS) -> float:
-    """Expected calibration error of a flat array of scores against 0/1 outcomes."""
-    scores, targets = np.ravel(scores), np.ravel(targets).astype(float)
-    if scores.size == 0:
-        return float("nan")
-    which = np.minimum((scores * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in np.unique(which):
-        inside = which == b
-        total += inside.sum() * abs(scores[inside].mean() - targets[inside].mean())
-    return float(total / scores.size)
+    """Expected calibration error of a flat array of scores against 0/1 outcomes: each bin of
+    :func:`reliability_curve` weighs in by how many scores it holds."""
+    rows = reliability_curve(scores, targets, bins)
+    n = sum(r["n"] for r in rows)
+    return float(sum(r["n"] * abs(r["score"] - r["right"]) for r in rows) / n) if n else float("nan")
 
 
 def calibration_report(scores: np.ndarray, targets: np.ndarray, labels: list[str] | tuple[str, ...]) -> dict:
