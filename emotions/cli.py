@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import importlib
+import json
 import logging
 import sys
 import typing
+from pathlib import Path
 
 from transformers import HfArgumentParser
 
@@ -24,6 +26,8 @@ COMMANDS = {
     "train": ("emotions.train.training", ("TrainConfig", "DataArguments"), "train", "fine-tune the classifier"),
     "calibrate": ("emotions.train.calibration", ("CalibrateConfig", "DataArguments"), "calibrate", "per-class thresholds on dev"),
     "evaluate": ("emotions.train.evaluation", ("EvaluateConfig", "DataArguments"), "evaluate", "test-split report"),
+    "distill": ("emotions.train.distill", ("DistillConfig", "TrainConfig", "DataArguments"), "distill", "train a smaller student on a teacher's probabilities"),
+    "sweep": ("emotions.train.sweep", ("SweepConfig", "TrainConfig", "DataArguments"), "sweep", "hyperparameter search (Optuna)"),
     "average": ("emotions.train.soup", "SoupConfig", "average", "average fine-tuned checkpoints (a model soup)"),
     "behave": ("emotions.train.behave", "BehaveConfig", "behave", "behaviour suite and bias audit"),
     "card": ("emotions.train.card", "CardConfig", "write_card", "write the model card from the reports"),
@@ -59,12 +63,38 @@ def _options(configs: list[type]) -> tuple[list[str], set[str]]:
     return options, flags
 
 
+def expand_config(argv: list[str]) -> list[str]:
+    """``--config FILE``: the options of a JSON file (``{"learning_rate": 5e-5}``, such as the
+    ``best_args.json`` a sweep writes) go first, so options on the command line override them."""
+    if "--config" not in argv:
+        return argv
+    i = argv.index("--config")
+    if i + 1 == len(argv):
+        raise UsageError("--config needs a JSON file path")
+    path = argv[i + 1]
+    try:
+        values = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise UsageError(f"--config {path}: cannot read it as JSON ({err})") from None
+    if not isinstance(values, dict):
+        raise UsageError(f"--config {path}: must be a JSON object of options")
+    options = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        options += [f"--{name}", *(str(v).lower() if isinstance(v, bool) else str(v) for v in items)]
+    return [*options, *argv[:i], *argv[i + 2 :]]
+
+
 def parse(
     parser: HfArgumentParser, configs: list[type], argv: list[str], free: bool
 ) -> tuple[tuple, list[str]]:
     """The configs, and the free arguments (texts) when ``free``; whatever follows ``--`` is
     free as it is. An unknown option, or a free argument where none is taken, is a
     :class:`UsageError` that suggests the closest option."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    argv = [*expand_config(argv[:cut]), *argv[cut:]]
     cut = argv.index("--") if "--" in argv else len(argv)
     head, tail = list(argv[:cut]), list(argv[cut + 1 :])
     options, flags = _options(configs)

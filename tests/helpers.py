@@ -60,6 +60,21 @@ def make_tiny_checkpoint(folder: Path, seed: int = 0) -> Path:
     return folder
 
 
+def write_tiny_goemotions(folder: Path, sizes=(("train", 300), ("dev", 120), ("test", 120))) -> Path:
+    """A few hundred synthetic comments of the tiny vocabulary in the release's TSV format."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    words = WORDS[5:]
+    for split, n in sizes:
+        rows = []
+        for i in range(n):
+            text = " ".join(rng.choice(words, rng.integers(2, 12)))
+            labels = sorted(set(rng.integers(0, 28, rng.integers(1, 3)).tolist()))
+            rows.append(f"{text}\t{','.join(map(str, labels))}\tid{i}")
+        (folder / f"{split}.tsv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
 def write_json(path: Path, data) -> Path:
     path.write_text(json.dumps(data))
     return path

@@ -3,11 +3,9 @@ or weighted BCE) for multi-label data, a single-label one (softmax, cross-entrop
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +15,6 @@ from transformers import (
     AutoModelForSequenceClassification,
     AutoTokenizer,
     DataCollatorWithPadding,
-    Trainer,
-    TrainingArguments,
-    get_linear_schedule_with_warmup,
     set_seed,
 )
 
@@ -29,7 +24,17 @@ from emotions.model.preprocessing import EMOJI_MODES, NAME_MODES, Preprocessing
 
 from .augment import Augmentation
 from .data import DataArguments
+from .fitting import (
+    RecipeTrainer,
+    TextDataset,
+    label_rows,
+    make_loss,
+    recorded,
+    save_checkpoint,
+    training_arguments,
+)
 from .metrics import make_compute_metrics
+from .targets import Split
 
 logger = logging.getLogger(__name__)
 MULTI_LABEL_LOSSES = ("bce", "focal", "weighted_bce")
@@ -142,25 +147,6 @@ class TrainConfig:
         return Augmentation(self.name_fill, self.emoji_examples, self.typo_rate, seed=self.seed)
 
 
-class _Texts(torch.utils.data.Dataset):
-    """Tokenised texts (unpadded) and their targets, for ``DataCollatorWithPadding``: a 0/1
-    row per text (multi-label) or the index of its one label (single-label)."""
-
-    def __init__(
-        self, tokenizer, texts: list[str], targets: np.ndarray, max_length: int, multi_label: bool = True
-    ):
-        self.enc = tokenizer(texts, truncation=True, max_length=max_length)
-        self.targets = targets if multi_label else targets.argmax(1)
-
-    def __len__(self) -> int:
-        return len(self.targets)
-
-    def __getitem__(self, i: int) -> dict:
-        item = {k: v[i] for k, v in self.enc.items()}
-        item["labels"] = self.targets[i].tolist()
-        return item
-
-
 def resolve_loss(config: TrainConfig, multi_label: bool) -> str:
     """The loss the data calls for: ``config.loss`` for multi-label data, else cross-entropy."""
     if multi_label and config.loss not in MULTI_LABEL_LOSSES:
@@ -174,31 +160,6 @@ def resolve_loss(config: TrainConfig, multi_label: bool) -> str:
         )
         return "cross_entropy"
     return config.loss
-
-
-def make_loss(config: TrainConfig, train_targets: np.ndarray):
-    """The loss for ``Trainer(compute_loss_func=...)``: BCE, focal, class-weighted BCE, or
-    cross-entropy (``labels``: class indices)."""
-    pos = train_targets.sum(0)
-    # sqrt(neg/pos), capped: rare classes count more without drowning the common ones.
-    pos_weight = torch.tensor(np.clip(np.sqrt((len(train_targets) - pos) / np.maximum(pos, 1)), 1, 10))
-
-    def loss_fn(outputs, labels, num_items_in_batch=None):
-        logits = outputs["logits"].float()
-        if config.loss == "cross_entropy":
-            return torch.nn.functional.cross_entropy(logits, labels.long())
-        labels = labels.float()
-        if config.loss == "weighted_bce":
-            return torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, labels, pos_weight=pos_weight.to(logits.dtype)
-            )
-        bce = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels, reduction="none")
-        if config.loss == "focal":
-            p_true = torch.exp(-bce)
-            bce = (1 - p_true) ** config.focal_gamma * bce
-        return bce.mean()
-
-    return loss_fn
 
 
 def build_model(config: TrainConfig, labels: tuple[str, ...] = LABELS, multi_label: bool = True):
@@ -229,69 +190,63 @@ def build_model(config: TrainConfig, labels: tuple[str, ...] = LABELS, multi_lab
     return model.to(torch.float32)
 
 
+def load_splits(config: TrainConfig, data: DataArguments) -> tuple[Split, Split]:
+    """The (augmented) training split and the dev split, labels in the training split's order."""
+    train_split = config.augmentation.apply(data.load("train").head(config.max_train_examples))
+    dev_split = data.load("dev", train_split.labels, train_split.multi_label).head(config.max_eval_examples)
+    return train_split, dev_split
+
+
+def datasets(
+    config: TrainConfig,
+    tokenizer,
+    train_split: Split,
+    dev_split: Split,
+    train_labels: np.ndarray | None = None,
+) -> tuple[TextDataset, TextDataset]:
+    """Both splits through the checkpoint's preprocessing (the function the classifier applies
+    when it scores), tokenised. ``train_labels`` replaces the training split's label rows."""
+    prep, multi = config.preprocessing, train_split.multi_label
+    rows = label_rows(train_split.targets, multi) if train_labels is None else train_labels
+    train_ds = TextDataset(tokenizer, list(map(prep, train_split.texts)), rows, config.max_length)
+    dev_rows = label_rows(dev_split.targets, multi)
+    return train_ds, TextDataset(tokenizer, list(map(prep, dev_split.texts)), dev_rows, config.max_length)
+
+
 def train(config: TrainConfig, data: DataArguments | None = None) -> dict:
     """Fine-tune, evaluate on dev each epoch, save an fp16 checkpoint; return dev metrics."""
     data = data or DataArguments()
     set_seed(config.seed)
-    train_split = config.augmentation.apply(data.load("train").head(config.max_train_examples))
-    multi_label = train_split.multi_label
-    dev_split = data.load("dev", train_split.labels, multi_label).head(config.max_eval_examples)
-    config.loss = resolve_loss(config, multi_label)
+    train_split, dev_split = load_splits(config, data)
+    config.loss = resolve_loss(config, train_split.multi_label)
     tokenizer = AutoTokenizer.from_pretrained(config.base_model)
-    prep = config.preprocessing  # the same function the classifier applies when it scores
-    train_ds = _Texts(
-        tokenizer, list(map(prep, train_split.texts)), train_split.targets, config.max_length, multi_label
-    )
-    dev_ds = _Texts(
-        tokenizer, list(map(prep, dev_split.texts)), dev_split.targets, config.max_length, multi_label
-    )
-    model = build_model(config, train_split.labels, multi_label)
-    prep.save_to(model.config)  # the checkpoint declares what it reads
+    train_ds, dev_ds = datasets(config, tokenizer, train_split, dev_split)
+    model = build_model(config, train_split.labels, train_split.multi_label)
+    config.preprocessing.save_to(model.config)  # the checkpoint declares what it reads
+    loss = make_loss(config, train_split.targets)
+    return fit(config, data, model, tokenizer, train_ds, dev_ds, loss)
 
-    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
-    encoder = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
-    optimizer = torch.optim.AdamW(
-        [{"params": encoder, "lr": config.learning_rate}, {"params": head, "lr": config.head_learning_rate}],
-        weight_decay=config.weight_decay,
-    )
-    steps = math.ceil(len(train_ds) / config.batch_size) * config.epochs
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup_ratio * steps), int(steps))
+
+def fit(config: TrainConfig, data: DataArguments, model, tokenizer, train_ds, dev_ds, loss, **record) -> dict:
+    """Train ``model`` by ``config``'s recipe, evaluating on dev each epoch; save it as an fp16
+    checkpoint in ``config.output_dir`` (``record``: extra facts for training_config.json)."""
     out = Path(config.output_dir)
-    args = TrainingArguments(
-        output_dir=str(out / "trainer_state"),
-        num_train_epochs=config.epochs,
-        per_device_train_batch_size=config.batch_size,
-        per_device_eval_batch_size=128,
-        train_sampling_strategy="group_by_length",  # similar lengths per batch: less padding
-        eval_strategy="epoch",
-        save_strategy="no",
-        logging_steps=50,
-        report_to=config.report_to,
-        seed=config.seed,
-        use_cpu=not torch.cuda.is_available(),
-        dataloader_num_workers=0,
-    )
-    trainer = Trainer(
+    trainer = RecipeTrainer(
         model=model,
-        args=args,
+        args=training_arguments(config, out),
         train_dataset=train_ds,
         eval_dataset=dev_ds,
         data_collator=DataCollatorWithPadding(tokenizer),
-        compute_loss_func=make_loss(config, train_split.targets),
-        compute_metrics=make_compute_metrics(multi_label),
-        optimizers=(optimizer, scheduler),
+        compute_loss_func=loss,
+        compute_metrics=make_compute_metrics(model.config.problem_type != "single_label_classification"),
+        recipe=config,
     )
     start = time.perf_counter()
     trainer.train()
     minutes = (time.perf_counter() - start) / 60
     metrics = trainer.evaluate()
     history = [h for h in trainer.state.log_history if "eval_macro_f1" in h]
-
-    model.to(torch.float16).save_pretrained(out)  # fp16 safetensors: half the size, same labels
-    tokenizer.save_pretrained(out)
-    recorded = {**asdict(config), "data": asdict(data)}  # the loss actually used, and the data
-    (out / "training_config.json").write_text(json.dumps(recorded, indent=2) + "\n")
     summary = {"train_minutes": round(minutes, 1), "dev": metrics, "history": history}
-    (out / "dev_metrics.json").write_text(json.dumps(summary, indent=2) + "\n")
+    save_checkpoint(model, tokenizer, out, recorded(config, data, **record), summary)
     logger.info("Trained in %.1f min; dev macro-F1 %.4f", minutes, metrics["eval_macro_f1"])
     return summary

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from helpers import WORDS, make_tiny_checkpoint, the_one_error_logged
+from helpers import make_tiny_checkpoint, the_one_error_logged, write_tiny_goemotions
 
 from emotions.cli import main
 from emotions.labels import LABELS
@@ -20,17 +20,7 @@ from emotions.train.training import TrainConfig, build_model
 @pytest.fixture(scope="module")
 def tiny_data(tmp_path_factory):
     """A few hundred synthetic comments in the release's TSV format."""
-    folder = tmp_path_factory.mktemp("goemotions")
-    rng = np.random.default_rng(0)
-    words = WORDS[5:]
-    for split, n in (("train", 300), ("dev", 120), ("test", 120)):
-        rows = []
-        for i in range(n):
-            text = " ".join(rng.choice(words, rng.integers(2, 12)))
-            labels = sorted(set(rng.integers(0, 28, rng.integers(1, 3)).tolist()))
-            rows.append(f"{text}\t{','.join(map(str, labels))}\tid{i}")
-        (folder / f"{split}.tsv").write_text("\n".join(rows) + "\n")
-    return folder
+    return write_tiny_goemotions(tmp_path_factory.mktemp("goemotions"))
 
 
 @pytest.fixture(scope="module")
