@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test lint format app train calibrate evaluate behave bench loadtest publish-dry-run ci
+.PHONY: help install dev test lint format app train distill sweep calibrate evaluate behave bench loadtest publish-dry-run ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -37,6 +37,12 @@ app: ## serve the page on http://127.0.0.1:7860
 
 train: ## fine-tune into model/
 	$(PY) -m emotions train $(ARGS)
+
+distill: ## a 3-layer student of model/ into runs/student (docs/training.md)
+	$(PY) -m emotions distill --output-dir runs/student $(ARGS)
+
+sweep: ## hyperparameter search into runs/sweep (resumes; docs/training.md)
+	$(PY) -m emotions sweep $(ARGS)
 
 calibrate: ## per-class thresholds on dev into thresholds/
 	$(PY) -m emotions calibrate $(ARGS)

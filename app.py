@@ -123,7 +123,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         )
         panel.reset_all.click(controls.reset_all, None, overrides, **QUICK)
 
-        api.register(served)  # /predict, /predict_batch, /explain
+        api.register(served)  # /predict, /predict_batch, /predict_sentences, /explain
     return server.configure_queue(demo)
 
 

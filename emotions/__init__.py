@@ -3,8 +3,9 @@
 The package by area (the tree is the architecture):
 
 - ``emotions.labels``: label names, emojis and roll-ups; ``emotions.cli``: the one CLI.
+- ``emotions.text``: sentences, conversation turns, language, names masked as ``[NAME]``.
 - ``emotions.model``: a checkpoint and how it scores (``EmotionClassifier.from_pretrained``).
-- ``emotions.train``: data, training, calibration, evaluation, the model card.
+- ``emotions.train``: data, training, distillation, sweeps, calibration, evaluation, the model card.
 - ``emotions.serve``: what the Space runs (``app.py`` builds the page from it).
 - ``emotions.tools``: operator commands (predict, bench, loadtest, publish).
 """

@@ -219,7 +219,3 @@ VIEWS = GOEMOTIONS.views  # GoEmotions' views (the shipped model's)
 def rollup_probs(probs: np.ndarray, view: str) -> tuple[list[str], np.ndarray]:
     """GoEmotions' probabilities rolled up to one of its views."""
     return GOEMOTIONS.view_probs(probs, view)
-
-
-def rollup_targets(targets: np.ndarray, view: str) -> tuple[list[str], np.ndarray]:
-    return GOEMOTIONS.view_targets(targets, view)

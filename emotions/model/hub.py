@@ -44,7 +44,7 @@ MODEL_FILES = [
 @dataclass
 class ResolvedModel:
     model_dir: Path
-    thresholds: Path | None  # None: look beside the model (emotions.serve.served.find_thresholds)
+    thresholds: Path | None  # None: look beside the model (find_thresholds, below)
     source: str  # for the page footer: "owner/name@revision" or "local: model/"
     repo_id: str | None = None
     revision: str | None = None

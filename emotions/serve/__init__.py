@@ -2,5 +2,5 @@
 one function per page event, the API, the page's parts, the server and its Gradio patches.
 
 It builds on ``emotions.model`` and never imports ``emotions.train`` or ``emotions.tools``, so
-the Space bundle carries ``model/`` and ``serve/`` only.
+the Space bundle carries ``model/``, ``serve/`` and ``text/`` only.
 """

@@ -106,10 +106,15 @@ def defer_session_configs() -> bool:
     return True
 
 
+def supported(version: str | None = None) -> bool:
+    """Whether the patches apply to this Gradio (the one they were checked on)."""
+    return (version or gradio.__version__) == CHECKED_ON
+
+
 def apply(version: str | None = None) -> bool:
     """Apply every patch, on the Gradio they were checked on only; returns whether they are in."""
     version = version or gradio.__version__
-    if version != CHECKED_ON:
+    if not supported(version):
         logger.warning(
             "Gradio %s is installed; emotions.serve.gradio_patches was checked on %s: patches not applied.",
             version,
@@ -120,8 +125,6 @@ def apply(version: str | None = None) -> bool:
 
 
 # ---- value counts named, not echoed -----------------------------------------------------------
-
-_original_validate = gradio.blocks.Blocks.validate_inputs
 
 
 def count_message(block_fn: Any, got: int) -> str:

@@ -14,7 +14,7 @@ import gradio as gr
 from emotions.labels import LABELS
 from emotions.model.reading import MAX_DOCUMENT_CHARS
 
-from . import arc, render, uploads
+from . import arc, gradio_patches, render, uploads
 from .events import START_HINT, WHY_HINT, why_choices
 from .served import ServedModel
 from .views import SENSITIVITY_RANGE
@@ -265,9 +265,11 @@ def footer_html(served: ServedModel) -> str:
         data = f"trained on {render.escape(', '.join(served.datasets))} · "
     else:
         data = ""
+    # the promise holds only where the patches that keep texts out of logs apply (gradio_patches)
+    private = "texts are not logged; " if gradio_patches.supported() else ""
     return (
         f'<p id="footer">Model: <code>{render.escape(served.source)}</code> '
         f"({render.escape(served.classifier.backend)}) · "
         f"{render.escape(served.metric_name)}: <b>{score}</b> · {data}"
-        "texts are not logged; uploads and results are deleted within the hour.</p>"
+        f"{private}uploads and results are deleted within the hour.</p>"
     )

@@ -2,7 +2,8 @@
 
 The queue, set deliberately for a 2-vCPU Space:
 
-- Model events (Submit, upload, ``/predict``, ``/predict_batch``, ``/explain``) share
+- Model events (Submit, upload, ``/predict``, ``/predict_batch``, ``/predict_sentences``,
+  ``/explain``) share
   ``concurrency_id="model"`` and run one at a time: a forward pass is CPU-bound and already
   spreads over both cores, so two at once only contend (each slower, no more throughput) and
   double the activation memory. Waiting events are served first come, first served.

@@ -28,7 +28,7 @@ from emotions.model.thresholds import THRESHOLDS_FILE, load_thresholds
 
 logger = logging.getLogger(__name__)
 TARGETS = ("model", "space", "all")
-# The Space runs app.py with the parts of the package that serve (emotions.model, emotions.serve);
+# The Space runs app.py with the parts of the package that serve (emotions.model, serve and text);
 # weights and thresholds come from the model repo.
 SPACE_FILES = (
     "app.py", "requirements.txt", "README.md", "docs/*.png", "docs/*.md",  # the card links the docs

@@ -19,7 +19,7 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 from helpers import CONTROLS, GRADIO_WARNINGS, FailsOnce, running_app_py
 
-from emotions.serve import api, events, layout
+from emotions.serve import api, events, gradio_patches, layout
 from emotions.serve import uploads as batch
 from emotions.serve.controls import Controls
 from emotions.serve.uploads import MAX_BYTES
@@ -205,3 +205,10 @@ def test_batch_results_are_deleted_within_the_hour(app, tmp_path, monkeypatch):
         thread.join(timeout=10)
     assert not thread.is_alive()
     assert batch.KEEP_SECONDS + batch.PRUNE_EVERY <= 3600
+
+
+def test_the_footer_promises_texts_are_not_logged_only_where_the_patches_apply(app, monkeypatch):
+    assert "texts are not logged" in layout.footer_html(app.SERVED)
+    monkeypatch.setattr(gradio_patches, "CHECKED_ON", "0.0.0")  # another Gradio: patches not applied
+    footer = layout.footer_html(app.SERVED)
+    assert "texts are not logged" not in footer and "deleted within the hour" in footer
