@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--out", default="runs/student_init")
     args = parser.parse_args()
     data = DataArguments()
+    results = []
     rows = [
         "| start | layers kept | dev macro-F1 untrained | dev macro-F1 after training | minutes |",
         "|---|---|---|---|---|",
@@ -78,6 +79,9 @@ def main() -> None:
             summary = json.loads((out / "dev_metrics.json").read_text())
             probs_f1 = summary["dev"]["eval_calibrated_macro_f1"]
             rows.append(f"| {init}, {choice} | {layers} | {before:.4f} | {probs_f1:.4f} | {minutes:.1f} |")
+            results.append({"student_init": init, "layer_choice": choice, "layers": layers,
+                            "dev_untrained": before, "dev_trained": probs_f1})  # fmt: skip
+            (Path(args.out) / "results.json").write_text(json.dumps(results, indent=2) + "\n")
             print("\n".join(rows), flush=True)
     print("\n".join(rows))
 

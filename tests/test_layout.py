@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,50 @@ def test_every_area_is_a_package_that_says_what_it_holds():
 def test_the_checker_sees_relative_imports(tmp_path):
     assert "emotions.train.data" in imported(PACKAGE / "train" / "calibration.py")
     assert "emotions.model.checkpoint" in imported(PACKAGE / "model" / "hub.py")
+
+
+@pytest.mark.parametrize("area", ["", "text", "model", "train", "serve", "tools"])
+def test_the_readmes_code_map_names_every_module(area):
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    code_map = readme.split("### Code map", 1)[1].split("Where a change goes", 1)[0]
+    folder = f"emotions/{area}/" if area else "emotions/"
+    row = next(line for line in code_map.splitlines() if line.startswith(f"| `{folder}`"))
+    named = set(re.findall(r"`([a-z_]+)/?`", row))
+    modules = {p.stem for p in (PACKAGE / area).glob("*.py") if not p.stem.startswith("__")}
+    modules |= {p.name for p in (PACKAGE / area).iterdir() if (p / "__init__.py").is_file()}
+    if not area:
+        modules -= {"text", "model", "train", "serve", "tools"}  # the areas have rows of their own
+    assert not modules - named, f"README's code map row {folder} does not name {sorted(modules - named)}"
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Each module of the package and the package's modules it imports (type-only ones too)."""
+    paths = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        paths[name.removesuffix(".__init__")] = path
+    return {name: {m for m in imported(path) if m in paths and m != name} for name, path in paths.items()}
+
+
+def test_no_module_imports_itself_round_a_circle():
+    graph = module_graph()
+    state: dict[str, int] = {}  # 1: being walked, 2: done
+
+    def walk(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for nxt in sorted(graph[name]):
+            assert state.get(nxt) != 1, "import circle: " + " -> ".join([*path[path.index(nxt) :], nxt])
+            if nxt not in state:
+                walk(nxt, [*path, nxt])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            walk(name, [name])
+
+
+def test_training_never_imports_serving_code():
+    for name, imports in module_graph().items():
+        if name.startswith("emotions.train"):
+            bad = sorted(m for m in imports if m.startswith("emotions.serve"))
+            assert not bad, f"{name} imports {bad}"

@@ -153,7 +153,9 @@ def write_card(config: CardConfig) -> Path:
     dev = json.loads((model_dir / "dev_metrics.json").read_text())
     labels = model_labels(model_dir, report)
     if not is_goemotions(report, labels, train_cfg):
-        return write_generic(config, report, thresholds, train_cfg, dev, labels)
+        return write_generic(
+            model_dir, report_dir, config.repo_id, config.readme, report, thresholds, train_cfg, dev, labels
+        )
     template = (Path(__file__).parent / "card_template.md").read_text()
     declared = json.loads((model_dir / "config.json").read_text()).get("text_preprocessing") or {}
     reads, plain = reading_lines(declared)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .datafiles import SUFFIXES, load_files, load_folder
 from .hubdata import HUB_CONFIG, HUB_DATASET, load_hub
-from .targets import Split, check_labels
+from .targets import Columns, Split, check_labels
 
 logger = logging.getLogger(__name__)
 
@@ -162,10 +162,13 @@ class DataArguments:
         labels = check_labels(labels, "the model") if labels is not None else None
         labels = labels or (tuple(self.labels) if self.labels else None)
         multi_label = self.multi_label if multi_label is None else multi_label
+        columns = Columns(self.text_column, self.label_column, tuple(self.label_columns or ()))
         if self.source == "hub":
-            data = load_hub(self, split, labels, multi_label)
+            name = {"train": self.train_split, "dev": self.validation_split, "test": self.test_split}[split]
+            data = load_hub(columns, self.dataset_id, self.dataset_config, name, labels, multi_label)
         elif self.source == "files":
-            data = load_files(self, split, labels, multi_label)
+            files = {"train": self.train_file, "dev": self.validation_file, "test": self.test_file}
+            data = load_files(columns, files, split, labels, multi_label)
         else:
             data = load_folder(self.folder, split, labels, multi_label)
         if not data.multi_label and len(data.labels) < 2:

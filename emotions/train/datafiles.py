@@ -15,17 +15,23 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from emotions.labels import LABELS
 
 from .hubdata import HUB_DATASET
-from .targets import Split, align, check_labels, check_single, flag, label_names, names_to_split, targets_of
-
-if TYPE_CHECKING:
-    from .data import DataArguments
+from .targets import (
+    Columns,
+    Split,
+    align,
+    check_labels,
+    check_single,
+    flag,
+    label_names,
+    names_to_split,
+    targets_of,
+)
 
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".json")
 
@@ -135,44 +141,45 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[str, dict]]]:
     return columns, rows
 
 
-def read_file(data: DataArguments, path: Path, labels, multi_label) -> Split:
-    """One file read with ``data``'s columns, targets over ``labels`` (default: its names, sorted)."""
-    columns, rows = read_rows(path)
-    needed = [data.text_column, *(data.label_columns or [data.label_column])]
-    missing = [c for c in needed if c not in columns]
+def read_file(columns: Columns, path: Path, labels, multi_label) -> Split:
+    """One file read with ``columns``, targets over ``labels`` (default: its names, sorted)."""
+    found, rows = read_rows(path)
+    needed = [columns.text, *(columns.label_columns or [columns.label])]
+    missing = [c for c in needed if c not in found]
     if missing:
         option = (
             "--text-column"
-            if data.text_column in missing
+            if columns.text in missing
             else "--label-columns"
-            if data.label_columns
+            if columns.label_columns
             else "--label-column"
         )
         raise ValueError(
-            f"{path}: no column {missing[0]!r} (found {columns}). Name the right one with {option}."
+            f"{path}: no column {missing[0]!r} (found {found}). Name the right one with {option}."
         )
     if not rows:
         raise ValueError(f"{path} holds no examples.")
-    texts = [str(row.get(data.text_column) or "") for _, row in rows]
-    if data.label_columns:
-        cols = tuple(data.label_columns)
+    texts = [str(row.get(columns.text) or "") for _, row in rows]
+    if columns.label_columns:
+        cols = tuple(columns.label_columns)
         targets = np.array([[flag(row.get(c), c, at) for c in cols] for at, row in rows], dtype=np.float32)
         split = align(Split(texts, targets, cols, True), labels, str(path))
         return check_single(split, multi_label, str(path))
-    names = [label_names(row.get(data.label_column)) for _, row in rows]
+    names = [label_names(row.get(columns.label)) for _, row in rows]
     return names_to_split(texts, names, [at for at, _ in rows], labels, multi_label, str(path))
 
 
-def load_files(data: DataArguments, split: str, labels, multi_label) -> Split:
-    """``split``'s file (``--train-file`` ...); dev and test take the training file's labels."""
-    name = {"train": "train_file", "dev": "validation_file", "test": "test_file"}[split]
-    path = getattr(data, name)
+def load_files(columns: Columns, files: dict[str, str | None], split: str, labels, multi_label) -> Split:
+    """``split``'s file of ``files`` (``train``, ``dev``, ``test``: ``--train-file`` ...); dev and
+    test take the training file's labels."""
+    path, train_file = files.get(split), files.get("train")
     if not path:
-        raise ValueError(f"No {split} data: pass --{name.replace('_', '-')} (a .csv, .tsv or .jsonl file).")
-    if split != "train" and labels is None and multi_label is None and data.train_file:
+        option = {"train": "--train-file", "dev": "--validation-file", "test": "--test-file"}[split]
+        raise ValueError(f"No {split} data: pass {option} (a .csv, .tsv or .jsonl file).")
+    if split != "train" and labels is None and multi_label is None and train_file:
         # the training data fixes the label list (and whether it is multi-label)
-        train = read_file(data, Path(data.train_file), None, None)
+        train = read_file(columns, Path(train_file), None, None)
         labels, multi_label = train.labels, train.multi_label
-    elif split != "train" and labels is None and data.train_file:
-        labels = read_file(data, Path(data.train_file), None, multi_label).labels
-    return read_file(data, Path(path), labels, multi_label)
+    elif split != "train" and labels is None and train_file:
+        labels = read_file(columns, Path(train_file), None, multi_label).labels
+    return read_file(columns, Path(path), labels, multi_label)

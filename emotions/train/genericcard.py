@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
@@ -18,9 +17,6 @@ from emotions.labels import emoji_for
 
 from .cardfacts import base_name, data_arguments, data_flags, dataset_name, is_multi_label_report
 from .cardtables import generic_metrics, generic_per_class_table, generic_results_table, rollup_views
-
-if TYPE_CHECKING:
-    from .card import CardConfig
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +70,11 @@ def update_generic_readme(readme: Path, report: dict, multi_label: bool, data: d
     replace_block(readme, text, start, end, block)
 
 
-def write_generic(config: CardConfig, report, thresholds, train_cfg, dev, labels) -> Path:
-    model_dir, report_dir = Path(config.model_dir), Path(config.report_dir)
+def write_generic(
+    model_dir: Path, report_dir: Path, repo_id: str, readme: str, report, thresholds, train_cfg, dev, labels
+) -> Path:
+    """The card of a model not trained on GoEmotions' labels (``card``'s other half); ``readme``:
+    a project README whose results block is refreshed ('' to skip)."""
     multi = is_multi_label_report(report)
     data = data_arguments(train_cfg)
     base = base_name(train_cfg)
@@ -122,7 +121,7 @@ def write_generic(config: CardConfig, report, thresholds, train_cfg, dev, labels
     title_name = name.replace("`", "")
     text = template.format(
         title=f"{base.rsplit('/', 1)[-1]} on {title_name}: {len(labels)} labels, {'multi' if multi else 'single'}-label",
-        repo_id=config.repo_id,
+        repo_id=repo_id,
         base=base,
         base_link=f"[{base}](https://huggingface.co/{base})"
         if "/" in base and not Path(base).exists()
@@ -149,10 +148,10 @@ def write_generic(config: CardConfig, report, thresholds, train_cfg, dev, labels
         recipe="\n".join(f"| `{k}` | `{v}` |" for k, v in recipe.items()),
     )
     card = model_dir / "README.md"
-    card.write_text(generic_front_matter(report, config.repo_id, multi, data, base) + text, encoding="utf-8")
+    card.write_text(generic_front_matter(report, repo_id, multi, data, base) + text, encoding="utf-8")
     shutil.copyfile(report_dir / "per_class.csv", model_dir / "per_class.csv")
-    if config.readme and Path(config.readme).is_file():
-        update_generic_readme(Path(config.readme), report, multi, data)
+    if readme and Path(readme).is_file():
+        update_generic_readme(Path(readme), report, multi, data)
     logger.info(
         "Wrote %s and %s (%s card)",
         card,

@@ -7,50 +7,44 @@ column per label; a column holding a sequence of labels per row makes the data m
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from .targets import Split, align, check_labels, check_single, flag, label_names, names_to_split
-
-if TYPE_CHECKING:
-    from .data import DataArguments
+from .targets import Columns, Split, align, check_labels, check_single, flag, label_names, names_to_split
 
 HUB_DATASET = "google-research-datasets/go_emotions"
 HUB_CONFIG = "simplified"  # the config GoEmotions' id gets when none is given
 
 
-def load_hub(data: DataArguments, split: str, labels, multi_label) -> Split:
-    """``split`` (``train``, ``dev`` or ``test``) of ``data.dataset_id``, targets over ``labels``."""
+def load_hub(columns: Columns, dataset_id: str, config: str | None, name: str, labels, multi_label) -> Split:
+    """The split ``name`` of ``dataset_id`` (its ``config``), targets over ``labels``."""
     try:
         import datasets  # optional: only needed for this source
     except ImportError:
         raise ValueError(
-            f"--dataset-id {data.dataset_id} needs the `datasets` library: pip install datasets "
+            f"--dataset-id {dataset_id} needs the `datasets` library: pip install datasets "
             "(or use --data-dir or --train-file)."
         ) from None
-    config = data.dataset_config or (HUB_CONFIG if data.dataset_id == HUB_DATASET else None)
-    name = {"train": data.train_split, "dev": data.validation_split, "test": data.test_split}[split]
-    ds = datasets.load_dataset(data.dataset_id, config, split=name)
-    source = f"{data.dataset_id} ({config or 'default'}, {name})"
-    columns = list(ds.column_names)
-    label_column = data.label_column
+    config = config or (HUB_CONFIG if dataset_id == HUB_DATASET else None)
+    ds = datasets.load_dataset(dataset_id, config, split=name)
+    source = f"{dataset_id} ({config or 'default'}, {name})"
+    found = list(ds.column_names)
+    label_column = columns.label
     if (
-        not data.label_columns
-        and label_column not in columns
+        not columns.label_columns
+        and label_column not in found
         and label_column == "label"
-        and "labels" in columns
+        and "labels" in found
     ):
         label_column = "labels"  # GoEmotions' (and many multi-label datasets') name
-    needed = [data.text_column, *(data.label_columns or [label_column])]
-    missing = [c for c in needed if c not in columns]
+    needed = [columns.text, *(columns.label_columns or [label_column])]
+    missing = [c for c in needed if c not in found]
     if missing:
         raise ValueError(
-            f"{source}: no column {missing[0]!r} (found {columns}). Name it with --text-column/--label-column."
+            f"{source}: no column {missing[0]!r} (found {found}). Name it with --text-column/--label-column."
         )
-    texts = [str(t) for t in ds[data.text_column]]
-    if data.label_columns:
-        cols = tuple(data.label_columns)
+    texts = [str(t) for t in ds[columns.text]]
+    if columns.label_columns:
+        cols = tuple(columns.label_columns)
         flags = [[flag(v, c, f"{source} row {i + 1}") for i, v in enumerate(ds[c])] for c in cols]
         targets = np.array(flags, dtype=np.float32).T
         return check_single(align(Split(texts, targets, cols, True), labels, source), multi_label, source)

@@ -17,6 +17,15 @@ from emotions.labels import LABELS
 TRUE, FALSE = ("1", "1.0", "true", "yes"), ("0", "0.0", "false", "no", "")
 
 
+@dataclass(frozen=True)
+class Columns:
+    """Where a file or dataset keeps each text and its labels (``--text-column`` ...)."""
+
+    text: str = "text"
+    label: str = "label"  # label names or ids, one or several per row
+    label_columns: tuple[str, ...] = ()  # one 0/1 column per label instead; empty: ``label``
+
+
 @dataclass
 class Split:
     """One split: ``texts[i]`` carries the labels where ``targets[i]`` is 1."""

@@ -9,7 +9,7 @@ import pytest
 from emotions.cli import main
 from emotions.serve import events, server
 from emotions.tools.loadtest import LoadTestConfig, checks, clients
-from emotions.tools.loadtest.server import check_loopback
+from emotions.tools.loadtest.config import check_loopback
 
 
 def parse_args(argv: list[str]) -> LoadTestConfig:

@@ -10,7 +10,7 @@ from .checks import MARKER, Result
 from .server import rss_mb
 
 if TYPE_CHECKING:
-    from . import LoadTestConfig
+    from .config import LoadTestConfig
 
 TEXTS = [
     "OMG, yep!!! That is the final answer! Thank you so much!",

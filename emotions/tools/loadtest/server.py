@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from emotions.tools.benchtools import PROJECT_ROOT as ROOT
 from emotions.tools.benchtools import free_port
 
 if TYPE_CHECKING:
-    from . import LoadTestConfig
+    from .config import LoadTestConfig
 
 # Runs app.py as `python app.py` would, recording each queue event's timing (no data): when it
 # was queued, started and ended, and when its function ran.
@@ -53,17 +52,6 @@ route_utils.call_process_api = call_process_api
 sys.argv = [app_path]
 runpy.run_path(app_path, run_name="__main__")
 """
-
-
-def check_loopback(url: str) -> str:
-    host = urllib.parse.urlparse(url).hostname or ""
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise ValueError(f"--url {url}: only loopback addresses (127.0.0.1, ::1, localhost) are allowed.")
-    return url.rstrip("/") + "/"
 
 
 def rss_mb(pid: int | None) -> float | None:
