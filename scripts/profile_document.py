@@ -28,9 +28,9 @@ from emotions.model.backends import OnnxRunner, TorchRunner, length_batches, pad
 from emotions.model.hub import find_thresholds  # noqa: E402
 from emotions.model.inference import BATCH_SIZE, MAX_BATCH_TOKENS, EmotionClassifier  # noqa: E402
 from emotions.model.reading import read_document, split_document  # noqa: E402
-from emotions.serve.reading import as_result, cut_reading  # noqa: E402
+from emotions.model.readingviews import as_result, cut_reading  # noqa: E402
+from emotions.model.views import ThresholdSettings  # noqa: E402
 from emotions.serve.served import load_served  # noqa: E402
-from emotions.serve.views import ThresholdSettings  # noqa: E402
 from emotions.text.language import detect_language  # noqa: E402
 from emotions.tools import benchtools as bt  # noqa: E402
 from emotions.train.data import load_split  # noqa: E402

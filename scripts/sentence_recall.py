@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from emotions.model.hub import find_thresholds  # noqa: E402
 from emotions.model.inference import EmotionClassifier  # noqa: E402
 from emotions.model.reading import read_document  # noqa: E402
-from emotions.serve.reading import cut_reading  # noqa: E402
-from emotions.serve.views import Calibration, ThresholdSettings  # noqa: E402
+from emotions.model.readingviews import cut_reading  # noqa: E402
+from emotions.model.views import Calibration, ThresholdSettings  # noqa: E402
 
 TEXTS = [
     ("I was so worried about you! Thank god you're safe. But honestly, I'm furious you didn't call.", {"fear", "relief", "anger"}),

@@ -85,8 +85,18 @@ def test_no_module_imports_itself_round_a_circle():
             walk(name, [name])
 
 
-def test_training_never_imports_serving_code():
+@pytest.mark.parametrize(
+    "area, below",
+    [
+        ("train", ("serve",)),
+        ("tools", ("serve",)),
+        ("model", ("serve", "train", "tools")),
+        ("text", ("serve", "train", "tools", "model")),
+    ],
+)
+def test_imports_flow_one_way(area, below):
+    """labels/text <- model <- serve, train, tools: what trains or operates never needs the page."""
     for name, imports in module_graph().items():
-        if name.startswith("emotions.train"):
-            bad = sorted(m for m in imports if m.startswith("emotions.serve"))
+        if name.startswith(f"emotions.{area}"):
+            bad = sorted(m for m in imports if m.startswith(tuple(f"emotions.{b}" for b in below)))
             assert not bad, f"{name} imports {bad}"

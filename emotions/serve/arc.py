@@ -13,8 +13,8 @@ from __future__ import annotations
 import pandas as pd
 
 from emotions.model.reading import Reading
+from emotions.model.readingviews import CutReading
 
-from .reading import CutReading
 from .render import escape, pct
 
 MAIN_EMOTIONS = 5  # lines in the chart: the emotions detected in the most sentences

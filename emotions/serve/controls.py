@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 import gradio as gr
 
+from emotions.model.views import ThresholdSettings, override_key
+
 from . import render
 from .served import ServedModel
-from .views import ThresholdSettings, override_key
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ from emotions.labels import LabelSet, emoji_for
 from emotions.model import explain
 from emotions.model.inference import MAX_LENGTH
 from emotions.model.reading import MAX_DOCUMENT_CHARS, Reading, read_document
+from emotions.model.readingviews import cut_reading, language_notice
+from emotions.model.views import detected_matrix, score_rows
 
 from . import arc, render, uploads
 from .controls import Controls
 from .privacy import fails_clearly
-from .reading import cut_reading, language_notice
 from .served import ServedModel
-from .views import detected_matrix, score_rows
 
 logger = logging.getLogger("emotions.app")
 START_HINT = "Type a text (or pick an example) and press Submit or Enter."

@@ -13,11 +13,11 @@ import gradio as gr
 
 from emotions.labels import LABELS
 from emotions.model.reading import MAX_DOCUMENT_CHARS
+from emotions.model.views import SENSITIVITY_RANGE
 
 from . import arc, gradio_patches, render, uploads
 from .events import START_HINT, WHY_HINT, why_choices
 from .served import ServedModel
-from .views import SENSITIVITY_RANGE
 
 UNCALIBRATED = (
     "⚠️ **Thresholds not calibrated** for this model: every emotion is cut at {default}. Calibrate "

@@ -12,8 +12,7 @@ import html
 
 from emotions.labels import GUESSED, emoji_for
 from emotions.model.reliability import LOW_F1, LOW_SUPPORT, Reliability
-
-from .views import Row
+from emotions.model.views import Row
 
 Reliabilities = dict[str, Reliability] | None  # test F1 and support per label; None or {}: not shown
 

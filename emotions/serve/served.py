@@ -36,12 +36,12 @@ from emotions.model.hub import LOCAL_MODEL_DIR, find_thresholds, load_resolved, 
 from emotions.model.inference import EmotionClassifier
 from emotions.model.modelcard import read_datasets, read_macro_f1
 from emotions.model.reading import Reading, read_document
+from emotions.model.readingviews import as_result, cut_reading
 from emotions.model.reliability import Reliability, find_reliability
 from emotions.model.thresholds import THRESHOLDS_FILE
+from emotions.model.views import Calibration, ThresholdSettings, score_rows
 
-from .reading import as_result, cut_reading
 from .uploads import check_rows, clip_text
-from .views import Calibration, ThresholdSettings, score_rows
 
 logger = logging.getLogger(__name__)
 EMPTY_RESULT = {

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from emotions.csvout import SafeWriter
 from emotions.labels import emoji_for
-
-from .csvout import SafeWriter
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 500  # texts per upload or API call

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from emotions.serve.csvout import SafeWriter
+from emotions.csvout import SafeWriter
 
 SUFFIXES = (".txt", ".csv", ".tsv", ".jsonl", ".json")
 RESULT_KEYS = ("row", "text", "labels", "scores", "error")

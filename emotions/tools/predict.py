@@ -124,8 +124,8 @@ def score_stream(
 def read_stream(classifier, rows: Iterable[corpus.Row], writer: corpus.Writer, progress=None) -> int:
     """``--by-sentence``: each text read sentence by sentence (one model call per text)."""
     from emotions.model.reading import read_document
-    from emotions.serve.reading import as_result, cut_reading
-    from emotions.serve.views import Calibration, ThresholdSettings
+    from emotions.model.readingviews import as_result, cut_reading
+    from emotions.model.views import Calibration, ThresholdSettings
 
     calibration = Calibration(
         classifier.thresholds, None, "", classifier.labelset, classifier.multi_label, classifier.calibrated

@@ -32,7 +32,7 @@ TARGETS = ("model", "space", "all")
 # weights and thresholds come from the model repo.
 SPACE_FILES = (
     "app.py", "requirements.txt", "README.md", "docs/*.png", "docs/*.md",  # the card links the docs
-    "emotions/__init__.py", "emotions/labels.py", "emotions/model/*.py", "emotions/serve/*.py", "emotions/text/*.py",
+    "emotions/__init__.py", "emotions/labels.py", "emotions/csvout.py", "emotions/model/*.py", "emotions/serve/*.py", "emotions/text/*.py",
 )  # fmt: skip
 SPACE_REQUIRED = ("app.py", "requirements.txt", "README.md", "emotions/__init__.py")
 # Never in the Space, whatever SPACE_FILES grows into.

@@ -17,11 +17,11 @@ from helpers import CONTROLS, GRADIO_WARNINGS
 
 from emotions.model.inference import MAX_TEXT_CHARS
 from emotions.model.reading import MAX_DOCUMENT_CHARS
+from emotions.model.views import ThresholdSettings
 from emotions.serve import events
 from emotions.serve.bodylimit import MAX_BODY_BYTES
 from emotions.serve.controls import Controls
 from emotions.serve.uploads import MAX_BYTES, MAX_CHARS, MAX_ROWS
-from emotions.serve.views import ThresholdSettings
 
 pytestmark = GRADIO_WARNINGS
 MB_TEXT = "so happy today, thank you! " * (1_000_000 // 27)  # about 1 MB

@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emotions.labels import LABELS, VIEWS
+from emotions.model.views import Row, ThresholdSettings
 from emotions.serve import api, events, render
 from emotions.serve import uploads as batch
 from emotions.serve.controls import Controls
-from emotions.serve.views import Row, ThresholdSettings
 
 pytestmark = GRADIO_WARNINGS
 PIECES = [

@@ -20,9 +20,9 @@ from emotions.model.reliability import (
     find_reliability,
     load_reliability,
 )
+from emotions.model.views import Row
 from emotions.serve.render import bars_html, detected_html
 from emotions.serve.served import load_served
-from emotions.serve.views import Row
 
 # as `python -m emotions evaluate` writes it: the 0.5 rows, then the calibrated ("per-class") ones
 REPORT_HEAD = """thresholds,label,precision,recall,f1,support

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from emotions.model.views import Row
 from emotions.serve.render import bars_html, counts_html, detected_html, escape, hint_html, pct
-from emotions.serve.views import Row
 
 
 def row(name: str, prob: float, threshold: float = 0.5, overridden: bool = False) -> Row:

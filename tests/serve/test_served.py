@@ -11,8 +11,8 @@ from helpers import thresholds_with_rollups
 
 from emotions.labels import LABELS, VIEWS
 from emotions.model import hub
+from emotions.model.views import ThresholdSettings
 from emotions.serve.served import load_from_environment, load_served, read_macro_f1
-from emotions.serve.views import ThresholdSettings
 
 CARD = """---
 model-index:

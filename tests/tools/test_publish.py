@@ -127,6 +127,7 @@ def test_space_bundle_holds_exactly_the_app(project, tmp_path):
     code = {
         "emotions/__init__.py",
         "emotions/labels.py",
+        "emotions/csvout.py",
         *(p.relative_to(project).as_posix() for p in serving),
     }
     assert set(bundle.sizes) == {"app.py", "README.md", "requirements.txt", "docs/screenshot.png", *code}

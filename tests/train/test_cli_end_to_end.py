@@ -99,8 +99,8 @@ def test_calibration_maps_keep_the_detections_and_reach_every_way_in(
     trained, tiny_data, tmp_path, monkeypatch
 ):
     from emotions.model.outputs import detected
+    from emotions.model.views import ThresholdSettings
     from emotions.serve.served import load_served
-    from emotions.serve.views import ThresholdSettings
     from emotions.train import probabilities
 
     monkeypatch.setattr(probabilities, "MIN_POSITIVES", 3)  # the tiny dev split has few positives

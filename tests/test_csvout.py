@@ -8,7 +8,7 @@ import io
 import numpy as np
 import pytest
 
-from emotions.serve.csvout import SafeWriter, safe_cell
+from emotions.csvout import SafeWriter, safe_cell
 from emotions.serve.uploads import write_csv
 from emotions.tools.corpus import Row, Writer, result
 

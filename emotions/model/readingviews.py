@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from emotions.model.reading import Reading
 from emotions.text.language import Language
 
+from .reading import Reading
 from .views import Calibration, Row, ThresholdSettings, score_rows
 
 LANGUAGE_NAMES = {

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from emotions.labels import LABELS, VIEWS
-from emotions.serve.views import Calibration, ThresholdSettings, detected_matrix, score_rows, shift
+from emotions.model.views import Calibration, ThresholdSettings, detected_matrix, score_rows, shift
 
 LABEL_T = {n: 0.3 + 0.01 * i for i, n in enumerate(LABELS)}
 ROLLUPS = {v: {"thresholds": {g: 0.4 for g in VIEWS[v]}} for v in ("ekman", "sentiment")}
