@@ -35,9 +35,10 @@ import emoji
 import numpy as np
 
 from emotions.labels import LabelSet
+from emotions.limits import MAX_LENGTH, MAX_TEXT_CHARS
 
 from .backends import pad_batch
-from .inference import MAX_LENGTH, MAX_TEXT_CHARS, EmotionClassifier
+from .inference import EmotionClassifier
 from .outputs import activate
 
 logger = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ import torch
 from transformers import AutoConfig, AutoTokenizer
 
 from emotions.labels import LabelSet
+from emotions.limits import MAX_LENGTH, MAX_TEXT_CHARS
 
 from . import configuration  # noqa: F401  (the head's config; its model: load_torch_model)
 from .backends import TorchRunner, length_batches, make_runner, pad_batch, resolve_backend
@@ -24,16 +25,12 @@ from .preprocessing import Preprocessing
 from .thresholds import load_thresholds
 
 logger = logging.getLogger(__name__)
-MAX_LENGTH = 128  # tokens scored per text; GoEmotions comments are nearly all under 64
 BATCH_SIZE = 64  # texts per forward pass when scoring many
 # Padded tokens per forward pass. A 5,000-character text read by sentence put its 128-token
 # whole text in a batch of 37 sentences padded to 128: 5,824 padded tokens for 1,604 real
 # ones. A cap of 512 pads to 2,103 (0.35x the time), 256 to 1,811 (about 10% less again);
 # the test set's throughput is the same for all three (measured in one process, alternating).
 MAX_BATCH_TOKENS = 256
-# Characters tokenized per text. The tokenizer reads a whole text before truncating, so 1 MB
-# of text costs seconds; 128 word pieces span far fewer characters than this in any real text.
-MAX_TEXT_CHARS = 20_000
 
 
 class EmotionClassifier:

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from emotions.limits import MAX_DOCUMENT_CHARS, MAX_LENGTH
 from emotions.text.conversation import split_turns
 from emotions.text.language import Language, detect_language
 from emotions.text.sentences import split_sentences
 
-from .inference import MAX_LENGTH, EmotionClassifier
-
-MAX_DOCUMENT_CHARS = 5000  # characters read of a document; the rest is cut, with a notice
+from .inference import EmotionClassifier
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import gradio as gr
 
+from emotions.limits import MAX_ROWS
 from emotions.model.views import ThresholdSettings
 
 from .privacy import fails_clearly, visitor_error
 from .served import ServedModel, read_sentences
-from .uploads import MAX_ROWS
 
 ViewName = str  # one of the served model's views: register() narrows it to them
 ModeName = Literal["calibrated", "global"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from emotions.limits import MAX_LENGTH
 from emotions.model.reading import Reading
 from emotions.model.readingviews import CutReading
 
@@ -95,7 +96,7 @@ def sentences_html(reading: Reading, cut: CutReading) -> str:
         emojis = "".join(r.emoji for r in found) or "·"
         names = ", ".join(r.name for r in found) or "nothing detected"
         who = f'<span class="emo-who">{escape(s.speaker)}:</span>' if s.speaker else ""
-        flag = '<span class="emo-flag">(read up to 128 tokens)</span>' if s.truncated else ""
+        flag = f'<span class="emo-flag">(read up to {MAX_LENGTH} tokens)</span>' if s.truncated else ""
         items.append(
             f'<li{tint} title="{escape(names)}"><span class="emo-n">{i + 1}</span>'
             f'<span class="emo-ico" aria-label="{escape(names)}">{emojis}</span>{who}'

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 
+from emotions.limits import MAX_BODY_BYTES
+
 logger = logging.getLogger(__name__)
-MAX_BODY_BYTES = 8_000_000  # 1 MB of text fits even with every character JSON-escaped (\uXXXX)
 
 
 class BodyLimit:

@@ -14,10 +14,11 @@ import gradio as gr
 import numpy as np
 from gradio.utils import get_upload_folder
 
+from emotions import limits
 from emotions.labels import LabelSet, emoji_for
+from emotions.limits import MAX_DOCUMENT_CHARS, MAX_LENGTH
 from emotions.model import explain
-from emotions.model.inference import MAX_LENGTH
-from emotions.model.reading import MAX_DOCUMENT_CHARS, Reading, read_document
+from emotions.model.reading import Reading, read_document
 from emotions.model.readingviews import cut_reading, language_notice
 from emotions.model.views import detected_matrix, score_rows
 
@@ -47,7 +48,7 @@ def _notices(reading: Reading, pick: int | None) -> list[str]:
         shown = reading.sentence_text(pick) if pick is not None else reading.text
         notes.append(
             f"This {'sentence' if pick is not None else 'text'} has {len(shown):,} characters; only its first "
-            f"{MAX_LENGTH} tokens, about the first {uploads.MAX_CHARS} characters, were read."
+            f"{MAX_LENGTH} tokens, about the first {limits.MAX_ROW_CHARS} characters, were read."
         )
     return notes
 
@@ -203,7 +204,7 @@ def score_file(served: ServedModel, path: str | None, controls: Controls) -> tup
     n_cut = sum(cut for _, cut in clipped)
     note = f"Scored {len(texts)} texts."
     if n_cut:
-        note += f" {n_cut} longer than {uploads.MAX_CHARS} characters were cut to that length."
+        note += f" {n_cut} longer than {limits.MAX_ROW_CHARS} characters were cut to that length."
     scores = {"texts": [t for t, _ in clipped], "probs": probs.tolist(), "notice": note}
     return (scores, *rerender_batch(served, scores, controls))
 

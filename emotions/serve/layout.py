@@ -11,11 +11,12 @@ from typing import Any
 
 import gradio as gr
 
+from emotions import limits
 from emotions.labels import LABELS
-from emotions.model.reading import MAX_DOCUMENT_CHARS
+from emotions.limits import MAX_DOCUMENT_CHARS
 from emotions.model.views import SENSITIVITY_RANGE
 
-from . import arc, gradio_patches, render, uploads
+from . import arc, gradio_patches, render
 from .events import START_HINT, WHY_HINT, why_choices
 from .served import ServedModel
 
@@ -157,8 +158,8 @@ def batch_tab() -> BatchTab:
     """A file of texts: the upload, its status, the CSV download, counts and a table."""
     gr.Markdown(
         f"Upload a **.txt** file (one text per line) or a **.csv** file with a `text` column, UTF-8. "
-        f"Limits: {uploads.MAX_ROWS} texts, {uploads.MAX_BYTES // 1_000_000} MB; each text is cut to "
-        f"{uploads.MAX_CHARS} characters."
+        f"Limits: {limits.MAX_ROWS} texts, {limits.MAX_UPLOAD_BYTES // 1_000_000} MB; each text is cut to "
+        f"{limits.MAX_ROW_CHARS} characters."
     )
     upload = gr.File(label="Texts file", file_types=[".txt", ".csv"], elem_id="upload")
     status = html("", elem_id="batch-status")

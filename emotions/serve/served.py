@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from emotions.labels import LABELS, LabelSet
+from emotions.limits import MAX_ROWS
 from emotions.model.backends import app_backend
 from emotions.model.explain import Explanation, as_dict, explain
 from emotions.model.hub import LOCAL_MODEL_DIR, find_thresholds, load_resolved, local_model
@@ -79,7 +80,7 @@ class ServedModel:
         """
         self.labelset.groups(view)  # fails early on an unknown view
         if texts:
-            check_rows(len(texts))
+            check_rows(len(texts), fix=f"send at most {MAX_ROWS} texts per call, in several calls")
         clipped = [clip_text(str(t or "")) for t in texts]
         todo = [i for i, (t, _) in enumerate(clipped) if t.strip()]
         probs = self.classifier.predict_proba([clipped[i][0] for i in todo]) if todo else []

@@ -24,6 +24,8 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
+from emotions import limits
+
 from . import arc, gradio_patches, privacy, render, uploads
 from .bodylimit import BodyLimit
 from .served import ServedModel, load_from_environment
@@ -67,7 +69,8 @@ def launch(demo: gr.Blocks, **kwargs: Any):
         "theme": THEME,
         "css": PAGE_CSS + render.CSS + arc.CSS,  # once for the page, not in every HTML component
         "footer_links": ["api", "gradio"],
-        "max_file_size": 10 * uploads.MAX_BYTES,  # hard cap; uploads.parse_upload explains the real limit
+        "max_file_size": 10
+        * limits.MAX_UPLOAD_BYTES,  # hard cap; uploads.parse_upload explains the real limit
         # Gradio's run history keeps each API call's inputs (the visitor's text) in the browser
         # or a Hub bucket: off, like flagging. Nothing a visitor types is kept.
         "run_history": False,

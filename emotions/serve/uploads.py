@@ -20,11 +20,9 @@ import numpy as np
 
 from emotions.csvout import SafeWriter
 from emotions.labels import emoji_for
+from emotions.limits import MAX_ROW_CHARS, MAX_ROWS, MAX_UPLOAD_BYTES
 
 logger = logging.getLogger(__name__)
-MAX_ROWS = 500  # texts per upload or API call
-MAX_BYTES = 1_000_000  # upload size
-MAX_CHARS = 500  # characters per text (about what the model reads: 128 tokens)
 SUFFIXES = (".txt", ".csv")
 EXPORTS = Path(tempfile.gettempdir()) / "emotions-batch"  # CSV downloads, pruned after 10 minutes
 # Gradio copies a returned file into its own cache (which app.py clears within the hour) as the
@@ -34,16 +32,18 @@ KEEP_SECONDS = 600
 PRUNE_EVERY = 300
 
 
-def clip_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, bool]:
+def clip_text(text: str, max_chars: int = MAX_ROW_CHARS) -> tuple[str, bool]:
     """``text`` cut to ``max_chars`` characters, and whether it was cut."""
     return (text[:max_chars], True) if len(text) > max_chars else (text, False)
 
 
-def check_rows(n: int, max_rows: int = MAX_ROWS) -> None:
+def check_rows(n: int, max_rows: int = MAX_ROWS, fix: str = "split the file and upload the parts") -> None:
+    """``n`` texts are at most ``max_rows``: else a ``ValueError`` ending with ``fix`` (each way
+    in says what its caller does: a file is split, an API call is sent in parts)."""
     if n == 0:
         raise ValueError("No texts found: the file has no non-empty lines (or rows in its 'text' column).")
     if n > max_rows:
-        raise ValueError(f"{n} texts is over the limit of {max_rows}: split the file and upload the parts.")
+        raise ValueError(f"{n} texts is over the limit of {max_rows}: {fix}.")
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -79,7 +79,9 @@ def _csv_texts(content: str, name: str) -> list[str]:
     return [row[col] for row in rows[1:] if len(row) > col and row[col].strip()]
 
 
-def parse_upload(path: str | Path | None, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> list[str]:
+def parse_upload(
+    path: str | Path | None, max_rows: int = MAX_ROWS, max_bytes: int = MAX_UPLOAD_BYTES
+) -> list[str]:
     """Texts from an uploaded ``.txt`` (one per line) or ``.csv`` (a ``text`` column)."""
     if path is None:
         raise ValueError("No file uploaded: choose a .txt or .csv file first.")

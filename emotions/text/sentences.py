@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from emotions.limits import MAX_SENTENCES
+
 logger = logging.getLogger(__name__)
-MAX_SENTENCES = 200  # more than this: the rest of the text is read as one last sentence
 _WORDY = re.compile(r"\w")
 _LINES = re.compile(r"[^\n\r\u2028\u2029]+")
 

@@ -19,10 +19,11 @@ import torch
 from helpers import make_tiny_checkpoint
 from transformers import AutoConfig
 
+from emotions.limits import MAX_LENGTH
 from emotions.model import backends, onnxfiles
 from emotions.model.backends import BACKENDS, length_batches, pad_batch, resolve_backend
 from emotions.model.checkpoint import load_torch_model
-from emotions.model.inference import MAX_LENGTH, EmotionClassifier
+from emotions.model.inference import EmotionClassifier
 
 TOLERANCE = {"torch": 0.0, "onnx": 1e-4, "onnx-int8": 0.35}  # max |p - p_torch|
 MEAN_TOLERANCE = {"torch": 0.0, "onnx": 1e-5, "onnx-int8": 0.02}

@@ -11,6 +11,7 @@ from helpers import ROOT, WORDS
 
 from emotions.cli import main
 from emotions.labels import LABELS, VIEWS
+from emotions.limits import MAX_LENGTH
 from emotions.model.explain import (
     METHOD,
     MIN_SCALE,
@@ -21,7 +22,7 @@ from emotions.model.explain import (
     split_words,
     top_words,
 )
-from emotions.model.inference import MAX_LENGTH, EmotionClassifier
+from emotions.model.inference import EmotionClassifier
 from emotions.tools.explainbench import ExplainBenchConfig, bench_explain
 
 TEXT = "Thank you so much for your help!"

@@ -15,8 +15,8 @@ from gradio_client.exceptions import AppError
 from helpers import GRADIO_WARNINGS, PLAIN_HTTP_DEFAULTS, ROOT, running_app_py
 
 from emotions.labels import LABELS, VIEWS
+from emotions.limits import MAX_ROWS
 from emotions.serve import server
-from emotions.serve.uploads import MAX_ROWS
 
 pytestmark = GRADIO_WARNINGS
 TEXT = "OMG, yep!!! That is the final answer! Thank you so much!"

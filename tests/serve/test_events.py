@@ -13,10 +13,10 @@ import pytest
 from helpers import CONTROLS, Spy, import_app, make_tiny_checkpoint, thresholds_with_rollups
 
 from emotions.labels import LABELS, VIEWS
+from emotions.limits import MAX_ROW_CHARS, MAX_ROWS
 from emotions.serve import api, controls, events, layout, server
 from emotions.serve.controls import Controls
 from emotions.serve.served import load_served
-from emotions.serve.uploads import MAX_CHARS, MAX_ROWS
 
 CARD = """---
 language: en
@@ -91,7 +91,7 @@ def test_empty_text_gives_a_hint_without_a_model_call(spied):
 
 def test_long_text_is_truncated_with_a_notice(served):
     cached, detected, _ = events.analyze(served, "so happy " * 200, Controls(*CONTROLS))
-    assert "1,800 characters" in detected and f"first {MAX_CHARS}" in detected
+    assert "1,800 characters" in detected and f"first {MAX_ROW_CHARS}" in detected
     assert cached["notice"]
 
 

@@ -15,13 +15,17 @@ import httpx
 import pytest
 from helpers import CONTROLS, GRADIO_WARNINGS
 
-from emotions.model.inference import MAX_TEXT_CHARS
-from emotions.model.reading import MAX_DOCUMENT_CHARS
+from emotions.limits import (
+    MAX_BODY_BYTES,
+    MAX_DOCUMENT_CHARS,
+    MAX_ROW_CHARS,
+    MAX_ROWS,
+    MAX_TEXT_CHARS,
+    MAX_UPLOAD_BYTES,
+)
 from emotions.model.views import ThresholdSettings
 from emotions.serve import events
-from emotions.serve.bodylimit import MAX_BODY_BYTES
 from emotions.serve.controls import Controls
-from emotions.serve.uploads import MAX_BYTES, MAX_CHARS, MAX_ROWS
 
 pytestmark = GRADIO_WARNINGS
 MB_TEXT = "so happy today, thank you! " * (1_000_000 // 27)  # about 1 MB
@@ -71,11 +75,11 @@ def csv_rows(n: int) -> bytes:
 
 UPLOADS = {
     "100k-lines.txt": (b"hello\n" * 100_000, "100000 texts is over the limit of 500"),
-    "100k-rows.csv": (csv_rows(100_000)[:MAX_BYTES], "texts is over the limit of 500"),
-    "nested-quotes.csv": (b"text\n" + b'"' * (MAX_BYTES - 10), "is not valid CSV (field larger than field limit"),
-    "doubled-quotes.csv": (b'text\n"' + b'""' * (MAX_BYTES // 2 - 8) + b'"\n', "is not valid CSV (field larger than field limit"),
+    "100k-rows.csv": (csv_rows(100_000)[:MAX_UPLOAD_BYTES], "texts is over the limit of 500"),
+    "nested-quotes.csv": (b"text\n" + b'"' * (MAX_UPLOAD_BYTES - 10), "is not valid CSV (field larger than field limit"),
+    "doubled-quotes.csv": (b'text\n"' + b'""' * (MAX_UPLOAD_BYTES // 2 - 8) + b'"\n', "is not valid CSV (field larger than field limit"),
     "quote-soup.csv": (b"text\n" + b'"a""b"c"' * 100_000, "is not valid CSV"),
-    "only-commas.csv": (b"text\n" + b"," * (MAX_BYTES - 10), "No texts found"),
+    "only-commas.csv": (b"text\n" + b"," * (MAX_UPLOAD_BYTES - 10), "No texts found"),
     "image.csv": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 100, "looks binary (it has NUL bytes"),
     "zip.txt": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 100, "looks binary"),
     "random.csv": (bytes(range(1, 256)) * 1000, "is not UTF-8 text (byte 127 cannot be decoded)"),
@@ -84,7 +88,7 @@ UPLOADS = {
     "utf16-no-bom.txt": ("I love it\n".encode("utf-16-le"), "as binary and UTF-16 files do"),
     "latin1.csv": ("text\nJ'adore ça, très\n".encode("latin-1"), "is not UTF-8 text (byte 13 cannot be decoded)"),
     "cp1252.txt": ("“smart quotes” – dash\n".encode("cp1252"), "is not UTF-8 text (byte 0 cannot be decoded)"),
-    "too-big.txt": (b"hello\n" * (MAX_BYTES // 6 + 1), f"over the {MAX_BYTES:,}-byte limit"),
+    "too-big.txt": (b"hello\n" * (MAX_UPLOAD_BYTES // 6 + 1), f"over the {MAX_UPLOAD_BYTES:,}-byte limit"),
     "blank.txt": (b" \r\n\t\n" * 1000, "is empty"),
 }  # fmt: skip
 
@@ -102,10 +106,10 @@ def test_hostile_uploads_are_refused_quickly_with_a_clear_message(app, tmp_path,
 
 def test_one_huge_line_is_scored_cut(app, tmp_path):
     path = tmp_path / "one-line.txt"
-    path.write_bytes(b"x" * (MAX_BYTES - 1))
+    path.write_bytes(b"x" * (MAX_UPLOAD_BYTES - 1))
     with bounded(seconds=10, megabytes=100):
         cached, status, *_ = events.score_file(app.SERVED, str(path), Controls(*CONTROLS))
-    assert len(cached["texts"]) == 1 and len(cached["texts"][0]) == MAX_CHARS
+    assert len(cached["texts"]) == 1 and len(cached["texts"][0]) == MAX_ROW_CHARS
     assert "1 longer than 500 characters were cut" in status
 
 

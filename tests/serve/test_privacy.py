@@ -19,10 +19,10 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 from helpers import CONTROLS, GRADIO_WARNINGS, FailsOnce, running_app_py
 
+from emotions.limits import MAX_UPLOAD_BYTES
 from emotions.serve import api, events, gradio_patches, layout
 from emotions.serve import uploads as batch
 from emotions.serve.controls import Controls
-from emotions.serve.uploads import MAX_BYTES
 from emotions.tools import publish
 
 pytestmark = GRADIO_WARNINGS
@@ -60,7 +60,7 @@ def test_events_log_no_text_even_at_debug_level(app, tmp_path, caplog, capfd, mo
 def test_uploads_are_deleted_once_read(app, tmp_path, monkeypatch):
     uploads = tmp_path / "gradio"
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(uploads))
-    cases = {"ok.txt": b"I love it\n", "nocol.csv": b"a,b\n1,2\n", "binary.csv": b"\x89PNG\x00\x01", "big.txt": b"x\n" * MAX_BYTES}  # fmt: skip
+    cases = {"ok.txt": b"I love it\n", "nocol.csv": b"a,b\n1,2\n", "binary.csv": b"\x89PNG\x00\x01", "big.txt": b"x\n" * MAX_UPLOAD_BYTES}  # fmt: skip
     for i, (name, data) in enumerate(cases.items()):
         path = uploads / f"{i:040x}" / name  # as Gradio stores them: <content hash>/<name>
         path.parent.mkdir(parents=True)
@@ -83,7 +83,7 @@ def test_a_real_upload_is_capped_and_deleted_once_read(app, client):
     assert Path(stored).is_file() and Path(get_upload_folder()) in Path(stored).resolve().parents
     cached = events.score_file(app.SERVED, stored, Controls(*CONTROLS))[0]
     assert cached["texts"] == [f"I love {SENTINEL}"] and not Path(stored).exists()
-    huge = {"files": ("huge.txt", b"x" * (10 * MAX_BYTES + 1), "text/plain")}
+    huge = {"files": ("huge.txt", b"x" * (10 * MAX_UPLOAD_BYTES + 1), "text/plain")}
     response = httpx.post(f"{url}gradio_api/upload", files=huge, timeout=60)
     assert response.status_code == 413 and "maximum allowed size" in response.text
 

@@ -127,7 +127,7 @@ def test_served_predict_any_texts(served, texts, view):
         assert list(result["scores"]) == sorted(result["scores"], key=lambda n: -result["scores"][n])
         assert set(result["scores"]) == set(VIEWS[view]) and set(result["labels"]) <= set(VIEWS[view])
         assert all(0.0 <= p <= 1.0 for p in result["scores"].values())
-        assert result["truncated"] == (len(text) > batch.MAX_CHARS)
+        assert result["truncated"] == (len(text) > batch.MAX_ROW_CHARS)
 
 
 # ---- HTML ------------------------------------------------------------------------------------
@@ -168,7 +168,7 @@ def test_chips_bars_and_counts_escape_any_name(names, probs, notice):
 @given(text=TEXT)
 def test_clip_text(text):
     clipped, cut = batch.clip_text(text)
-    assert text.startswith(clipped) and len(clipped) <= batch.MAX_CHARS and cut == (clipped != text)
+    assert text.startswith(clipped) and len(clipped) <= batch.MAX_ROW_CHARS and cut == (clipped != text)
 
 
 def upload(tmp_path_factory, name: str, data: bytes) -> Path:

@@ -13,7 +13,8 @@ from helpers import GRADIO_WARNINGS, Spy
 
 from emotions.cli import main
 from emotions.labels import LABELS, VIEWS
-from emotions.model.reading import MAX_DOCUMENT_CHARS, read_document
+from emotions.limits import MAX_DOCUMENT_CHARS
+from emotions.model.reading import read_document
 from emotions.serve import events
 from emotions.serve.controls import Controls
 

@@ -93,6 +93,10 @@ def test_predict_results(tiny_model_dir, thresholds):
     assert set(out[0]["scores"]) == set(LABELS) and out[1]["scores"] == {} and out[2]["truncated"]
     assert served.predict([], ThresholdSettings()) == []
     assert set(served.predict(["hi"], ThresholdSettings(), "ekman")[0]["scores"]) == set(VIEWS["ekman"])
+    with pytest.raises(
+        ValueError, match="501 texts is over the limit of 500: send at most 500 texts per call"
+    ):
+        served.predict(["hi"] * 501, ThresholdSettings())  # an API caller has no file to split
 
 
 def test_malloc_arenas_are_capped_on_glibc():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from emotions.serve.uploads import (
-    MAX_CHARS,
+    MAX_ROW_CHARS,
     clip_text,
     detected_names,
     detection_counts,
@@ -67,8 +67,8 @@ def test_limits(tmp_path):
 
 def test_clip_text():
     assert clip_text("short") == ("short", False)
-    text, cut = clip_text("x" * (MAX_CHARS + 5))
-    assert cut and len(text) == MAX_CHARS
+    text, cut = clip_text("x" * (MAX_ROW_CHARS + 5))
+    assert cut and len(text) == MAX_ROW_CHARS
 
 
 def test_table_counts_and_csv(tmp_path):

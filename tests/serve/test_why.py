@@ -21,12 +21,12 @@ from helpers import (
 )
 
 from emotions.labels import LABELS, VIEWS
+from emotions.limits import MAX_ROW_CHARS
 from emotions.model import explain
 from emotions.model.reliability import RELIABILITY_FILE
 from emotions.serve import api, events
 from emotions.serve.controls import Controls
 from emotions.serve.served import load_served
-from emotions.serve.uploads import MAX_CHARS
 
 pytestmark = GRADIO_WARNINGS
 TEXT = "Thank you so much for your help!"
@@ -128,7 +128,7 @@ def test_empty_text_explains_nothing(served, calls):
 
 def test_long_text_is_explained_as_scored(served):
     expl = events.explain_text(served, "so happy " * 200, None, Controls(*CONTROLS))[0]
-    assert len(expl.text) == MAX_CHARS and expl.text == ("so happy " * 200)[:MAX_CHARS]
+    assert len(expl.text) == MAX_ROW_CHARS and expl.text == ("so happy " * 200)[:MAX_ROW_CHARS]
 
 
 @pytest.mark.parametrize(

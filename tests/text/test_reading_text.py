@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emotions.limits import MAX_SENTENCES
 from emotions.text.conversation import split_turns
 from emotions.text.language import detect_language
-from emotions.text.sentences import MAX_SENTENCES, split_sentences
+from emotions.text.sentences import split_sentences
 
 HARD = [
     ("I saw Dr. Smith today. He was kind.", ["I saw Dr. Smith today.", "He was kind."]),
