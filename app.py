@@ -15,7 +15,7 @@ import gradio as gr
 
 from emotions import text
 from emotions.serve import api, controls, events, layout, server
-from emotions.serve.controls import bind
+from emotions.serve.controls import bind, control_inputs
 from emotions.serve.served import ServedModel
 
 PRIVATE = {"api_visibility": "private"}  # page events: not part of the API
@@ -41,7 +41,10 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         gr.HTML(layout.footer_html(served), js_on_load=None)
 
         # The settings panel, read by every event that cuts probabilities (controls.Controls).
-        settings = [panel.view, panel.mode, panel.global_threshold, panel.sensitivity, overrides]
+        settings = control_inputs(
+            view=panel.view, mode=panel.mode, global_threshold=panel.global_threshold,
+            sensitivity=panel.sensitivity, overrides=overrides,
+        )  # fmt: skip
         shown = [scores, tab.detected, tab.bars]
         arc = [tab.arc, tab.chart, tab.sentences, tab.summary, tab.pick]
         why = [explanation, tab.why_pick, tab.why_text, tab.why_info]

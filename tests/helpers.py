@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from emotions.labels import LABELS, VIEWS
 from emotions.model.modeling import MeanPoolBertConfig, MeanPoolBertForSequenceClassification
 from emotions.model.thresholds import save_thresholds
 from emotions.serve import server
+from emotions.serve.controls import Controls
 from emotions.tools.benchtools import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +88,8 @@ GRADIO_WARNINGS = [
     pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
 ]
 # The settings panel's defaults, as the events take them: view, mode, global, sensitivity, overrides
-CONTROLS = ("emotions", "calibrated", 0.5, 0.0, {})
+# The settings panel at its defaults, in Controls' order (what bound events take last)
+CONTROLS = tuple(getattr(Controls(), f.name) for f in fields(Controls))
 # What plain HTTP sends after the text (it must send every value; the README shows them)
 PLAIN_HTTP_DEFAULTS = ["calibrated", 0.5, 0.0, "emotions"]
 

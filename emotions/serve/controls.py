@@ -5,7 +5,7 @@ which calls the model."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import gradio as gr
 
@@ -32,14 +32,25 @@ class Controls:
         )
 
 
-N_CONTROLS = 5  # Controls' fields: the last inputs of every event bound with bind()
+N_CONTROLS = len(fields(Controls))  # the last inputs of every event bound with bind()
+
+
+def control_inputs(**components) -> list:
+    """The components that feed :class:`Controls`, in its fields' order (pass one per field, by
+    name): the list every bound event ends its inputs with, so the order lives in one place."""
+    names = [f.name for f in fields(Controls)]
+    if set(components) != set(names):
+        raise TypeError(f"control_inputs takes exactly {names}, got {sorted(components)}")
+    return [components[name] for name in names]
 
 
 def bind(fn: Callable, served: ServedModel) -> Callable:
-    """``fn`` as a Gradio event on ``served``: its last five inputs become one :class:`Controls`."""
+    """``fn`` as a Gradio event on ``served``: its last inputs (:func:`control_inputs`) become
+    one :class:`Controls`."""
 
     def event(*inputs):
-        return fn(served, *inputs[:-N_CONTROLS], Controls(*inputs[-N_CONTROLS:]))
+        values = dict(zip((f.name for f in fields(Controls)), inputs[-N_CONTROLS:]))
+        return fn(served, *inputs[:-N_CONTROLS], Controls(**values))
 
     event.__name__, event.__doc__, event.func = fn.__name__, fn.__doc__, fn  # .func: as a partial's
     return event
