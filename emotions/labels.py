@@ -118,6 +118,11 @@ def is_guessed(name: str) -> bool:
     return emoji_and_source(name)[1] != "goemotions"
 
 
+def is_goemotions(labels) -> bool:
+    """Whether ``labels`` are GoEmotions' 28 (in any order): the one answer to that question."""
+    return set(map(str, labels)) == set(LABELS) and len(labels) == len(LABELS)
+
+
 @dataclass(frozen=True)
 class LabelSet:
     """A model's labels and its views: ``emotions`` (the labels themselves) and roll-ups."""
@@ -144,11 +149,15 @@ class LabelSet:
                     f"Use the model's labels ({list(self.labels)})."
                 )
 
+    @property
+    def is_goemotions(self) -> bool:
+        return is_goemotions(self.labels)
+
     @classmethod
     def for_labels(cls, labels, rollups: dict | None = None, source: str = "the model's config") -> LabelSet:
         """``labels`` with ``rollups``; GoEmotions' 28 get the paper's roll-ups by default."""
         labels = tuple(str(n) for n in labels)
-        if rollups is None and set(labels) == set(LABELS):  # GoEmotions' labels, in any order
+        if rollups is None and is_goemotions(labels):
             rollups = GOEMOTIONS_ROLLUPS
         parsed = {v: {str(g): tuple(m) for g, m in groups.items()} for v, groups in (rollups or {}).items()}
         return cls(labels, parsed, source)

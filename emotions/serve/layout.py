@@ -12,7 +12,6 @@ from typing import Any
 import gradio as gr
 
 from emotions import limits
-from emotions.labels import LABELS
 from emotions.limits import MAX_DOCUMENT_CHARS
 from emotions.model.views import SENSITIVITY_RANGE
 
@@ -44,7 +43,7 @@ EXAMPLES = [
 def intro(served: ServedModel) -> str:
     """The page's title and what it reads, in the served model's own terms."""
     labelset, title = served.labelset, served.labelset.title("emotions")
-    if labelset.labels == LABELS:
+    if labelset.is_goemotions:
         what = "Which of 27 emotions (or neutral) does an English text express?"
     else:
         what = f"Which of this model's {title} does a text express?"
@@ -260,7 +259,7 @@ def settings_panel(served: ServedModel) -> SettingsPanel:
 
 def footer_html(served: ServedModel) -> str:
     score = f"{served.macro_f1:.3f}" if served.macro_f1 is not None else "not reported"
-    if served.labelset.labels == LABELS:
+    if served.labelset.is_goemotions:
         data = "trained on GoEmotions (Reddit comments, English) · "
     elif served.datasets:
         data = f"trained on {render.escape(', '.join(served.datasets))} · "

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from emotions.labels import LABELS, LabelSet
+from emotions.labels import LabelSet
 from emotions.limits import MAX_ROWS
 from emotions.model.backends import app_backend
 from emotions.model.explain import Explanation, as_dict, explain
@@ -189,8 +189,3 @@ def load_from_environment() -> ServedModel:
     thresholds = os.environ.get("EMOTIONS_THRESHOLDS")  # else beside the model (find_thresholds)
     local = local_model(Path(os.environ.get("EMOTIONS_MODEL_DIR") or LOCAL_MODEL_DIR), thresholds or None)
     return load_resolved(lambda found: load_served(found.model_dir, found.thresholds, found.source), local)
-
-
-def is_goemotions(served: ServedModel) -> bool:
-    """Whether the served model reads GoEmotions' 28 labels (the page then says so)."""
-    return served.labelset.labels == LABELS

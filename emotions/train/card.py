@@ -26,7 +26,7 @@ from emotions.labels import LABELS, emoji_for
 from .behave import END as BEHAVIOUR_END
 from .behave import START as BEHAVIOUR_START
 from .behave import section as behaviour_section
-from .cardfacts import HUB_BASE, is_goemotions, model_labels
+from .cardfacts import HUB_BASE, gets_goemotions_card, model_labels
 from .cardtables import calibration_table, metric, per_class_table, results_table
 from .genericcard import replace_block, write_generic
 
@@ -43,6 +43,24 @@ class CardConfig:
         default="README.md",
         metadata={"help": "Project README whose results block is refreshed ('' to skip)."},
     )
+
+
+def origin_lines(train_cfg: dict, model_config: dict) -> tuple[str, str]:
+    """Where the weights come from (the card's first line) and the command that made them."""
+    base = f"[{HUB_BASE}](https://huggingface.co/{HUB_BASE})"
+    distilled = train_cfg.get("distillation")
+    if not distilled:
+        return (
+            f"{base} (6 layers, 384 wide, 22M parameters) fine-tuned on",
+            "python -m emotions train --output-dir model",
+        )
+    layers, n = distilled["student_layers"], model_config["num_hidden_layers"]
+    start = "the teacher's" if distilled["student_init"] == "teacher" else f"{base}'s"
+    origin = (
+        f"A {n}-layer student ({start} layers {layers}, 384 wide) distilled from the project's 6-layer "
+        f"model (itself {base} fine-tuned), on the teacher's probabilities and the gold labels of"
+    )
+    return origin, f"python -m emotions distill --num-layers {n} --output-dir {train_cfg['output_dir']}"
 
 
 def front_matter(report: dict, repo_id: str) -> str:
@@ -152,7 +170,7 @@ def write_card(config: CardConfig) -> Path:
     train_cfg = json.loads((model_dir / "training_config.json").read_text())
     dev = json.loads((model_dir / "dev_metrics.json").read_text())
     labels = model_labels(model_dir, report)
-    if not is_goemotions(report, labels, train_cfg):
+    if not gets_goemotions_card(report, labels, train_cfg):
         return write_generic(
             model_dir, report_dir, config.repo_id, config.readme, report, thresholds, train_cfg, dev, labels
         )
@@ -164,7 +182,10 @@ def write_card(config: CardConfig) -> Path:
         for k, v in train_cfg.items()
         if k not in ("output_dir", "base_model", "data_dir", "report_to", "data")
     }
+    origin, command = origin_lines(train_cfg, json.loads((model_dir / "config.json").read_text()))
     text = template.replace("{behaviour}", "{{behaviour}}").format(
+        origin=origin,
+        command=command,
         repo_id=config.repo_id,
         base=HUB_BASE,
         labels=" ".join(f"{emoji_for(n)} {n}" for n in LABELS),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emotions.labels import LABELS
+from emotions.labels import is_goemotions
 from emotions.model.outputs import config_labels
 
 from .data import DataArguments
@@ -41,14 +41,14 @@ def data_arguments(train_cfg: dict) -> dict:
     return {"data_dir": train_cfg.get("data_dir"), "dataset_id": train_cfg.get("dataset_id")}
 
 
-def is_goemotions(report: dict, labels, train_cfg: dict) -> bool:
+def gets_goemotions_card(report: dict, labels, train_cfg: dict) -> bool:
     """GoEmotions' 28 labels, multi-label with both roll-ups, trained on GoEmotions itself."""
     data = data_arguments(train_cfg)
     m = report.get("model", {})
     from_goemotions = not any(data.get(k) for k in ("train_file", "validation_file", "test_file")) and (
         data.get("dataset_id") in (None, HUB_DATASET)
     )
-    return tuple(labels) == LABELS and "ekman" in m and "sentiment" in m and from_goemotions
+    return is_goemotions(labels) and "ekman" in m and "sentiment" in m and from_goemotions
 
 
 def dataset_name(data: dict) -> tuple[str, str | None]:
