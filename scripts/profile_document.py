@@ -28,7 +28,7 @@ from emotions.model.backends import OnnxRunner, TorchRunner, length_batches, pad
 from emotions.model.hub import find_thresholds  # noqa: E402
 from emotions.model.inference import BATCH_SIZE, MAX_BATCH_TOKENS, EmotionClassifier  # noqa: E402
 from emotions.model.reading import read_document, split_document  # noqa: E402
-from emotions.model.readingviews import as_result, cut_reading  # noqa: E402
+from emotions.model.readingviews import as_result, at_thresholds  # noqa: E402
 from emotions.model.views import ThresholdSettings  # noqa: E402
 from emotions.serve.served import load_served  # noqa: E402
 from emotions.text.language import detect_language  # noqa: E402
@@ -123,7 +123,9 @@ def main(argv: list[str] | None = None) -> None:
     settings = ThresholdSettings("calibrated", 0.5, 0.0)
 
     def answer() -> dict:
-        return as_result(reading, cut_reading(reading, served.calibration, settings, "emotions"), "emotions")
+        return as_result(
+            reading, at_thresholds(reading, served.calibration, settings, "emotions"), "emotions"
+        )
 
     kb = len(json.dumps(answer())) / 1000
     print(f"\n/predict_sentences beyond the reading: thresholds + its {kb:.0f} KB answer, "

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from emotions.model.hub import find_thresholds  # noqa: E402
 from emotions.model.inference import EmotionClassifier  # noqa: E402
 from emotions.model.reading import read_document  # noqa: E402
-from emotions.model.readingviews import cut_reading  # noqa: E402
+from emotions.model.readingviews import at_thresholds  # noqa: E402
 from emotions.model.views import Calibration, ThresholdSettings  # noqa: E402
 
 TEXTS = [
@@ -61,7 +61,7 @@ def main() -> None:
     intended = sum(len(wanted) for _, wanted in TEXTS)
     for text, wanted in TEXTS:
         reading = read_document(clf, text)
-        cut = cut_reading(reading, calibration, ThresholdSettings(), "emotions")
+        cut = at_thresholds(reading, calibration, ThresholdSettings(), "emotions")
         by_sentence = set(cut.carriers)
         whole = {r.name for r in cut.whole if r.passed}
         found["by sentence"] += len(wanted & by_sentence)

@@ -196,9 +196,10 @@ class EmotionClassifier:
         self, texts: list[str], probs: np.ndarray, threshold: float | None = None
     ) -> list[Prediction]:
         """Cut already-computed probabilities at the calibrated or a global threshold."""
-        cut = self.threshold_array if threshold is None else np.float32(threshold)
+        thresholds = self.threshold_array if threshold is None else np.float32(threshold)
         return [
-            to_prediction(t, p, self.labels, detected(p, cut, self.multi_label)) for t, p in zip(texts, probs)
+            to_prediction(t, p, self.labels, detected(p, thresholds, self.multi_label))
+            for t, p in zip(texts, probs)
         ]
 
 

@@ -30,11 +30,11 @@ def activate(logits: np.ndarray, multi_label: bool) -> np.ndarray:
     return (torch.sigmoid(t) if multi_label else torch.softmax(t, dim=-1)).numpy()
 
 
-def detected(probs: np.ndarray, cut: np.ndarray | float, multi_label: bool) -> np.ndarray:
-    """Which labels are detected: those whose probability reaches its cut, and for a
+def detected(probs: np.ndarray, thresholds: np.ndarray | float, multi_label: bool) -> np.ndarray:
+    """Which labels are detected: those whose probability reaches its threshold, and for a
     single-label model the strongest one too (``probs``: ``[n_labels]`` or ``[n, n_labels]``)."""
     probs = np.asarray(probs)
-    passed = probs >= cut
+    passed = probs >= thresholds
     if not multi_label and probs.shape[-1]:
         top = probs.argmax(axis=-1)
         np.put_along_axis(passed, np.expand_dims(top, -1), True, axis=-1)
@@ -53,11 +53,21 @@ def config_labels(config, where: str | Path = "config.json") -> tuple[str, ...]:
     return tuple(str(id2label[i]) for i in range(n))
 
 
-def to_prediction(text: str, probs: np.ndarray, labels: list[str], passed: np.ndarray) -> Prediction:
+def strongest_first(probs: np.ndarray, passed: np.ndarray) -> np.ndarray:
+    """The indices where ``passed``, strongest probability first (ties: in label order)."""
     passing = np.flatnonzero(passed)
-    strongest = passing[np.argsort(-probs[passing], kind="stable")]
+    return passing[np.argsort(-np.asarray(probs)[passing], kind="stable")]
+
+
+def rounded_scores(names, probs) -> dict[str, float]:
+    """Every name's probability, rounded to 6 decimals: how every answer shows them."""
+    return {name: round(float(p), 6) for name, p in zip(names, probs)}
+
+
+def to_prediction(text: str, probs: np.ndarray, labels: list[str], passed: np.ndarray) -> Prediction:
+    """The one result of one text: the labels detected, strongest first, and every score."""
     return Prediction(
         text=text,
-        labels=[labels[i] for i in strongest],
-        scores={name: round(float(p), 6) for name, p in zip(labels, probs)},
+        labels=[labels[i] for i in strongest_first(probs, passed)],
+        scores=rounded_scores(labels, probs),
     )

@@ -13,7 +13,7 @@ from typing import Any
 from emotions.text.language import Language
 
 from .reading import Reading
-from .views import Calibration, Row, ThresholdSettings, score_rows
+from .views import Calibration, Row, ThresholdSettings, row_result, score_rows
 
 LANGUAGE_NAMES = {
     "fr": "French", "es": "Spanish", "de": "German", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
@@ -36,7 +36,7 @@ def language_notice(language: Language) -> str | None:
 
 
 @dataclass
-class CutReading:
+class ReadingAtThresholds:
     """A reading at the current thresholds and view."""
 
     sentences: list[list[Row]]  # rows of each sentence, strongest first
@@ -50,12 +50,12 @@ class CutReading:
         return [r for r in self.sentences[i] if r.passed]
 
 
-def cut_reading(
+def at_thresholds(
     reading: Reading, calibration: Calibration, settings: ThresholdSettings, view: str
-) -> CutReading:
+) -> ReadingAtThresholds:
     """Every sentence's rows, the whole text's, and what each emotion and speaker carry."""
     sentences = [score_rows(p, view, calibration, settings) for p in reading.probs]
-    out = CutReading(sentences, score_rows(reading.whole, view, calibration, settings))
+    out = ReadingAtThresholds(sentences, score_rows(reading.whole, view, calibration, settings))
     for i, rows in enumerate(sentences):
         speaker = reading.sentences[i].speaker
         if speaker is not None:
@@ -69,24 +69,16 @@ def cut_reading(
     return out
 
 
-def _scored(rows: list[Row]) -> dict[str, Any]:
-    return {
-        "scores": {r.name: round(r.prob, 6) for r in rows},
-        "labels": [r.name for r in rows if r.passed],
-        "thresholds": {r.name: round(r.threshold, 4) for r in rows},
-    }
-
-
-def as_result(reading: Reading, cut: CutReading, view: str) -> dict[str, Any]:
+def as_result(reading: Reading, cut: ReadingAtThresholds, view: str) -> dict[str, Any]:
     """What ``/predict_sentences`` and ``predict --by-sentence`` return for one text."""
     sentences = []
     for s, rows in zip(reading.sentences, cut.sentences):
-        item = {"text": reading.text[s.start : s.end], "start": s.start, "end": s.end, **_scored(rows)}
+        item = {"text": reading.text[s.start : s.end], "start": s.start, "end": s.end, **row_result(rows)}
         item = {**item, "truncated": s.truncated}
         sentences.append({**item, "speaker": s.speaker} if s.speaker is not None else item)
     out = {
         "sentences": sentences,
-        **_scored(cut.whole),
+        **row_result(cut.whole),
         "truncated": reading.whole_truncated or reading.cut,
         "cut": reading.cut,
         "language": reading.language.code,

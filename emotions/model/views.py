@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from emotions.labels import GOEMOTIONS, LabelSet, emoji_for, is_guessed
-from emotions.model.outputs import detected
+from emotions.model.outputs import detected, rounded_scores
 from emotions.model.thresholds import validate_thresholds
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,16 @@ class Calibration:
             if value is not None:
                 cut[i], overridden[i] = float(np.clip(value, T_MIN, T_MAX)), True
         return cut, overridden
+
+
+def row_result(rows: list[Row]) -> dict[str, Any]:
+    """Rows as every answer gives them: ``scores`` (rounded, in the rows' order), the ``labels``
+    detected and the ``thresholds`` in force."""
+    return {
+        "scores": rounded_scores([r.name for r in rows], [r.prob for r in rows]),
+        "labels": [r.name for r in rows if r.passed],
+        "thresholds": {r.name: round(r.threshold, 4) for r in rows},
+    }
 
 
 def score_rows(

@@ -14,7 +14,7 @@ import pandas as pd
 
 from emotions.limits import MAX_LENGTH
 from emotions.model.reading import Reading
-from emotions.model.readingviews import CutReading
+from emotions.model.readingviews import ReadingAtThresholds
 
 from .render import escape, pct
 
@@ -48,18 +48,18 @@ CSS = """
 """
 
 
-def colors(cut: CutReading) -> dict[str, str]:
+def colors(cut: ReadingAtThresholds) -> dict[str, str]:
     """A colour per emotion the text carries, the most frequent first, so the chart's lines and
     the sentences' tints agree and the main emotions never share one."""
     names = list(cut.carriers) or [cut.whole[0].name]
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
 
 
-def main_emotions(cut: CutReading, k: int = MAIN_EMOTIONS) -> list[str]:
+def main_emotions(cut: ReadingAtThresholds, k: int = MAIN_EMOTIONS) -> list[str]:
     return list(cut.carriers)[:k]
 
 
-def chart_frame(reading: Reading, cut: CutReading) -> pd.DataFrame:
+def chart_frame(reading: Reading, cut: ReadingAtThresholds) -> pd.DataFrame:
     """Long-form data for the line chart: a row per sentence and main emotion. Each line is
     named by its rank (``line``), so the chart's colours never depend on which emotions a
     text has; :func:`legend_html` names them, and the tooltip shows the ``emotion``."""
@@ -77,7 +77,7 @@ def chart_frame(reading: Reading, cut: CutReading) -> pd.DataFrame:
 LINE_COLORS = {str(k + 1): PALETTE[k] for k in range(MAIN_EMOTIONS)}  # the chart's fixed colours
 
 
-def legend_html(cut: CutReading) -> str:
+def legend_html(cut: ReadingAtThresholds) -> str:
     """The chart's legend: each main emotion's colour and name."""
     palette = colors(cut)
     keys = "".join(
@@ -87,7 +87,7 @@ def legend_html(cut: CutReading) -> str:
     return f'<div class="emo-legend" aria-label="chart legend">{keys}</div>'
 
 
-def sentences_html(reading: Reading, cut: CutReading) -> str:
+def sentences_html(reading: Reading, cut: ReadingAtThresholds) -> str:
     """Every sentence in reading order, its detected emojis, tinted by its strongest emotion."""
     items, palette = [], colors(cut)  # a sentence's tint: its strongest emotion's line colour
     for i, s in enumerate(reading.sentences):
@@ -105,7 +105,7 @@ def sentences_html(reading: Reading, cut: CutReading) -> str:
     return f'<div class="emo-panel">{legend_html(cut)}<ol class="emo-arc">{"".join(items)}</ol></div>'
 
 
-def document_html(reading: Reading, cut: CutReading) -> str:
+def document_html(reading: Reading, cut: ReadingAtThresholds) -> str:
     """Every emotion detected in any sentence, in how many, and (opened) which."""
     if not cut.carriers:
         return '<div class="emo-panel"><p class="emo-hint">No emotion passes its threshold in any sentence.</p></div>'
@@ -120,7 +120,7 @@ def document_html(reading: Reading, cut: CutReading) -> str:
     return f'<div class="emo-panel emo-doc">{"".join(parts)}</div>'
 
 
-def speakers_html(reading: Reading, cut: CutReading) -> str:
+def speakers_html(reading: Reading, cut: ReadingAtThresholds) -> str:
     """Each speaker's emotions over the conversation: their turns' emojis in order, and counts."""
     if not reading.conversation:
         return ""
@@ -149,7 +149,7 @@ def picker_choices(reading: Reading) -> list[tuple[str, int]]:
     return out
 
 
-def whole_note(cut: CutReading) -> str:
+def whole_note(cut: ReadingAtThresholds) -> str:
     """The whole text read as one, for comparison: its strongest detected emotions."""
     found = [r for r in cut.whole if r.passed][:4]
     shown = ", ".join(f"{r.emoji} {escape(r.name)} {pct(r.prob)}" for r in found) or "nothing detected"

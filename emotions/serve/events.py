@@ -19,7 +19,7 @@ from emotions.labels import LabelSet, emoji_for
 from emotions.limits import MAX_DOCUMENT_CHARS, MAX_LENGTH
 from emotions.model import explain
 from emotions.model.reading import Reading, read_document
-from emotions.model.readingviews import cut_reading, language_notice
+from emotions.model.readingviews import at_thresholds, language_notice
 from emotions.model.views import detected_matrix, score_rows
 
 from . import arc, render, uploads
@@ -106,7 +106,7 @@ def show_arc(served: ServedModel, scores: dict | None, controls: Controls) -> tu
     reading = (scores or {}).get("reading")
     if reading is None or len(reading.sentences) < 2:
         return gr.update(visible=False), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-    cut = cut_reading(reading, served.calibration, controls.thresholds, controls.view)
+    cut = at_thresholds(reading, served.calibration, controls.thresholds, controls.view)
     plot = gr.update(value=arc.chart_frame(reading, cut))  # its colours and axes are fixed (arc)
     picker = gr.update(choices=arc.picker_choices(reading), value=scores.get("pick"))
     summary = arc.document_html(reading, cut) + arc.speakers_html(reading, cut) + arc.whole_note(cut)

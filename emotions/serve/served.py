@@ -37,10 +37,10 @@ from emotions.model.hub import LOCAL_MODEL_DIR, find_thresholds, load_resolved, 
 from emotions.model.inference import EmotionClassifier
 from emotions.model.modelcard import read_datasets, read_macro_f1
 from emotions.model.reading import Reading, read_document
-from emotions.model.readingviews import as_result, cut_reading
+from emotions.model.readingviews import as_result, at_thresholds
 from emotions.model.reliability import Reliability, find_reliability
 from emotions.model.thresholds import THRESHOLDS_FILE
-from emotions.model.views import Calibration, ThresholdSettings, score_rows
+from emotions.model.views import Calibration, ThresholdSettings, row_result, score_rows
 
 from .uploads import check_rows, clip_text
 
@@ -89,9 +89,7 @@ class ServedModel:
         for i, p in zip(todo, probs):
             rows = score_rows(p, view, self.calibration, settings)
             out[i] = {
-                "scores": {r.name: round(r.prob, 6) for r in rows},
-                "labels": [r.name for r in rows if r.passed],
-                "thresholds": {r.name: round(r.threshold, 4) for r in rows},
+                **row_result(rows),
                 "truncated": clipped[i][1],
                 "probabilities": kind,  # "calibrated" or "uncalibrated"
             }
@@ -133,7 +131,7 @@ def read_sentences(
     if not text.strip():
         raise ValueError("Empty text: send some words to read.")
     reading = read_document(served.classifier, text)
-    result = as_result(reading, cut_reading(reading, served.calibration, settings, view), view)
+    result = as_result(reading, at_thresholds(reading, served.calibration, settings, view), view)
     return reading, {**result, "probabilities": served.classifier.probabilities}
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from emotions.csvout import SafeWriter
 from emotions.labels import emoji_for
 from emotions.limits import MAX_ROW_CHARS, MAX_ROWS, MAX_UPLOAD_BYTES
+from emotions.model.outputs import strongest_first
 
 logger = logging.getLogger(__name__)
 SUFFIXES = (".txt", ".csv")
@@ -105,11 +106,7 @@ def parse_upload(
 
 def detected_names(names: Sequence[str], probs: np.ndarray, passed: np.ndarray) -> list[list[str]]:
     """For each text, the names that pass, strongest first."""
-    out = []
-    for p, mask in zip(probs, passed):
-        idx = np.flatnonzero(mask)
-        out.append([names[i] for i in idx[np.argsort(-p[idx], kind="stable")]])
-    return out
+    return [[names[i] for i in strongest_first(p, mask)] for p, mask in zip(probs, passed)]
 
 
 def results_table(texts: Sequence[str], detected: list[list[str]], preview: int = 120) -> list[list]:

@@ -17,12 +17,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from emotions.model.backends import app_backend
 from emotions.model.hub import find_thresholds, load_resolved, local_model
 from emotions.model.inference import EmotionClassifier
-from emotions.model.outputs import detected
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +67,10 @@ class Scorer:
         scores: list[dict[str, float]] = [{} for _ in texts]
         if not todo:
             return labels, scores
-        probs = clf.predict_proba([texts[i] for i in todo], batch_size=self.batch_size)
-        passed = detected(probs, clf.threshold_array, clf.multi_label)
-        for i, p, mask in zip(todo, probs, passed):
-            order = np.flatnonzero(mask)[np.argsort(-p[mask], kind="stable")]
-            labels[i] = [clf.labels[j] for j in order]
-            scores[i] = {name: round(float(v), 6) for name, v in zip(clf.labels, p)}
+        scored = [texts[i] for i in todo]
+        probs = clf.predict_proba(scored, batch_size=self.batch_size)
+        for i, prediction in zip(todo, clf.to_predictions(scored, probs)):
+            labels[i], scores[i] = prediction.labels, prediction.scores
         return labels, scores
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:

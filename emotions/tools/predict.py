@@ -124,7 +124,7 @@ def score_stream(
 def read_stream(classifier, rows: Iterable[corpus.Row], writer: corpus.Writer, progress=None) -> int:
     """``--by-sentence``: each text read sentence by sentence (one model call per text)."""
     from emotions.model.reading import read_document
-    from emotions.model.readingviews import as_result, cut_reading
+    from emotions.model.readingviews import as_result, at_thresholds
     from emotions.model.views import Calibration, ThresholdSettings
 
     calibration = Calibration(
@@ -137,7 +137,7 @@ def read_stream(classifier, rows: Iterable[corpus.Row], writer: corpus.Writer, p
             reading = read_document(classifier, row.text)
             record.update(
                 as_result(
-                    reading, cut_reading(reading, calibration, ThresholdSettings(), "emotions"), "emotions"
+                    reading, at_thresholds(reading, calibration, ThresholdSettings(), "emotions"), "emotions"
                 )
             )
         writer.write(record)
