@@ -21,7 +21,7 @@ from emotions.model.hub import find_thresholds  # noqa: E402
 from emotions.model.inference import EmotionClassifier  # noqa: E402
 from emotions.model.reading import read_document  # noqa: E402
 from emotions.model.readingviews import at_thresholds  # noqa: E402
-from emotions.model.views import Calibration, ThresholdSettings  # noqa: E402
+from emotions.model.views import ThresholdSettings, ViewThresholds  # noqa: E402
 
 TEXTS = [
     ("I was so worried about you! Thank god you're safe. But honestly, I'm furious you didn't call.", {"fear", "relief", "anger"}),
@@ -55,7 +55,7 @@ def main() -> None:
     clf = EmotionClassifier.from_pretrained(
         args.model_dir, find_thresholds(args.model_dir), backend=args.backend
     )
-    calibration = Calibration(clf.thresholds, None, "", clf.labelset, clf.multi_label, clf.calibrated)
+    calibration = ViewThresholds(clf.thresholds, None, "", clf.labelset, clf.multi_label, clf.calibrated)
     found = {"by sentence": 0, "whole text": 0}
     detected = {"by sentence": 0, "whole text": 0}
     intended = sum(len(wanted) for _, wanted in TEXTS)

@@ -13,7 +13,7 @@ from typing import Any
 from emotions.text.language import Language
 
 from .reading import Reading
-from .views import Calibration, Row, ThresholdSettings, row_result, score_rows
+from .views import Row, ThresholdSettings, ViewThresholds, row_result, score_rows
 
 LANGUAGE_NAMES = {
     "fr": "French", "es": "Spanish", "de": "German", "it": "Italian", "pt": "Portuguese", "nl": "Dutch",
@@ -51,7 +51,7 @@ class ReadingAtThresholds:
 
 
 def at_thresholds(
-    reading: Reading, calibration: Calibration, settings: ThresholdSettings, view: str
+    reading: Reading, calibration: ViewThresholds, settings: ThresholdSettings, view: str
 ) -> ReadingAtThresholds:
     """Every sentence's rows, the whole text's, and what each emotion and speaker carry."""
     sentences = [score_rows(p, view, calibration, settings) for p in reading.probs]

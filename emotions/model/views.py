@@ -72,7 +72,7 @@ def shift(thresholds: np.ndarray, sensitivity: float) -> np.ndarray:
     return np.clip(1 / (1 + np.exp(-logits)), T_MIN, T_MAX)
 
 
-class Calibration:
+class ViewThresholds:
     """The thresholds of every view of a model, so any view's rows can be cut.
 
     ``label_thresholds`` are the model's (calibrated, or the defaults when ``calibrated`` is
@@ -141,7 +141,7 @@ def row_result(rows: list[Row]) -> dict[str, Any]:
 
 
 def score_rows(
-    probs: np.ndarray, view: str, calibration: Calibration, settings: ThresholdSettings
+    probs: np.ndarray, view: str, calibration: ViewThresholds, settings: ThresholdSettings
 ) -> list[Row]:
     """One text's rows, strongest first, each with its threshold and whether it is detected
     (its probability reaches the threshold; for a single-label model, the top row too)."""
@@ -155,7 +155,7 @@ def score_rows(
 
 
 def detected_matrix(
-    probs: np.ndarray, view: str, calibration: Calibration, settings: ThresholdSettings
+    probs: np.ndarray, view: str, calibration: ViewThresholds, settings: ThresholdSettings
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Names, their probabilities (``[rows]`` or ``[n, rows]``) and which are detected."""
     names, values = calibration.labelset.view_probs(probs, view)

@@ -40,7 +40,7 @@ from emotions.model.reading import Reading, read_document
 from emotions.model.readingviews import as_result, at_thresholds
 from emotions.model.reliability import Reliability, find_reliability
 from emotions.model.thresholds import THRESHOLDS_FILE
-from emotions.model.views import Calibration, ThresholdSettings, row_result, score_rows
+from emotions.model.views import ThresholdSettings, ViewThresholds, row_result, score_rows
 
 from .uploads import check_rows, clip_text
 
@@ -61,7 +61,7 @@ PROBABILITIES = {
 @dataclass
 class ServedModel:
     classifier: EmotionClassifier
-    calibration: Calibration
+    calibration: ViewThresholds
     source: str  # "owner/name@revision" or "local: model/"
     macro_f1: float | None  # test macro-F1 from the model card, if it reports one
     metric_name: str = "test macro-F1"
@@ -170,7 +170,7 @@ def load_served(
         raise ValueError(
             f"{path}: global_threshold={global_default!r} must be a number in (0, 1); recalibrate."
         )
-    calibration = Calibration(
+    calibration = ViewThresholds(
         classifier.thresholds, stored.get("rollups"), str(path or model_dir), classifier.labelset,
         classifier.multi_label, classifier.calibrated, float(global_default),
     )  # fmt: skip

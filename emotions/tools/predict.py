@@ -125,9 +125,9 @@ def read_stream(classifier, rows: Iterable[corpus.Row], writer: corpus.Writer, p
     """``--by-sentence``: each text read sentence by sentence (one model call per text)."""
     from emotions.model.reading import read_document
     from emotions.model.readingviews import as_result, at_thresholds
-    from emotions.model.views import Calibration, ThresholdSettings
+    from emotions.model.views import ThresholdSettings, ViewThresholds
 
-    calibration = Calibration(
+    calibration = ViewThresholds(
         classifier.thresholds, None, "", classifier.labelset, classifier.multi_label, classifier.calibrated
     )
     written = 0

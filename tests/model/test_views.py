@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 from emotions.labels import LABELS, VIEWS
-from emotions.model.views import Calibration, ThresholdSettings, detected_matrix, score_rows, shift
+from emotions.model.views import ThresholdSettings, ViewThresholds, detected_matrix, score_rows, shift
 
 LABEL_T = {n: 0.3 + 0.01 * i for i, n in enumerate(LABELS)}
 ROLLUPS = {v: {"thresholds": {g: 0.4 for g in VIEWS[v]}} for v in ("ekman", "sentiment")}
 
 
 @pytest.fixture
-def calibration() -> Calibration:
-    return Calibration(LABEL_T, ROLLUPS)
+def calibration() -> ViewThresholds:
+    return ViewThresholds(LABEL_T, ROLLUPS)
 
 
 def probs(**named: float) -> np.ndarray:
@@ -68,7 +68,7 @@ def test_rolled_up_views_use_group_thresholds(calibration):
 
 
 def test_missing_rollups_fall_back_to_member_means():
-    calibration = Calibration(LABEL_T)
+    calibration = ViewThresholds(LABEL_T)
     expected = np.mean([LABEL_T[m] for m in VIEWS["ekman"]["fear"]])
     assert calibration.calibrated("ekman", "fear") == pytest.approx(expected)
     assert calibration.calibrated("sentiment", "neutral") == pytest.approx(LABEL_T["neutral"])
@@ -84,7 +84,7 @@ def test_missing_rollups_fall_back_to_member_means():
 )
 def test_bad_rollups_are_named(rollups, message):
     with pytest.raises(ValueError, match=message):
-        Calibration(LABEL_T, rollups, source="thresholds/thresholds.json")
+        ViewThresholds(LABEL_T, rollups, source="thresholds/thresholds.json")
 
 
 def test_detected_matrix_for_many_texts(calibration):
