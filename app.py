@@ -27,7 +27,9 @@ def build_demo(served: ServedModel) -> gr.Blocks:
     """The page, wired to ``served``; not launched."""
     with gr.Blocks(title="Emotion reader", analytics_enabled=False, delete_cache=server.DELETE_CACHE) as demo:
         gr.Markdown(layout.intro(served))
-        scores, batch_scores, overrides = gr.State(None), gr.State(None), gr.State({})
+        shown = gr.State(None)  # what the text tab shows: its reading, the sentence picked (events._shown)
+        scored_batch = gr.State(None)  # the batch tab's texts, their probabilities and a notice
+        overrides = gr.State({})  # the visitor's per-class thresholds, key "view:name"
         explanation = gr.State(None)  # the last text's explanation: every word, every emotion
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=320):
@@ -45,39 +47,44 @@ def build_demo(served: ServedModel) -> gr.Blocks:
             view=panel.view, mode=panel.mode, global_threshold=panel.global_threshold,
             sensitivity=panel.sensitivity, overrides=overrides,
         )  # fmt: skip
-        shown = [scores, tab.detected, tab.bars]
-        arc = [tab.arc, tab.chart, tab.sentences, tab.summary, tab.pick]
-        why = [explanation, tab.why_pick, tab.why_text, tab.why_info]
+        text_outputs = [shown, tab.detected, tab.bars]
+        arc = [tab.arc, tab.chart, tab.sentences, tab.summary, tab.sentence_choice]
+        why = [explanation, tab.why_emotion, tab.why_text, tab.why_info]
 
         # Submit (button, Enter or an example): read every sentence in one model call, draw the
         # arc of a longer text, then explain the words of what is shown (a sentence at most).
         analyze = bind(events.analyze, served)
-        submitted = gr.on([tab.submit.click, tab.text.submit], analyze, [tab.text, *settings], shown, **MODEL)
-        picked = tab.examples.load_input_event.then(analyze, [tab.text, *settings], shown, **MODEL)
-        chosen = tab.pick.input(
-            bind(events.pick_sentence, served), [scores, tab.pick, *settings], shown, **QUICK
+        submitted = gr.on(
+            [tab.submit.click, tab.text.submit], analyze, [tab.text, *settings], text_outputs, **MODEL
         )
-        for scored in (submitted, picked):
-            scored.success(bind(events.show_arc, served), [scores, *settings], arc, **QUICK).success(
-                bind(events.explain_shown, served), [scores, explanation, *settings], why, **MODEL
+        example = tab.examples.load_input_event.then(analyze, [tab.text, *settings], text_outputs, **MODEL)
+        chosen = tab.sentence_choice.input(
+            bind(events.pick_sentence, served), [shown, tab.sentence_choice, *settings], text_outputs, **QUICK
+        )
+        for scored in (submitted, example):
+            scored.success(bind(events.show_arc, served), [shown, *settings], arc, **QUICK).success(
+                bind(events.explain_shown, served), [shown, explanation, *settings], why, **MODEL
             )
-        chosen.success(bind(events.explain_shown, served), [scores, explanation, *settings], why, **MODEL)
-        tab.clear.click(events.clear_text, None, [*shown, tab.arc], **PRIVATE)
+        chosen.success(bind(events.explain_shown, served), [shown, explanation, *settings], why, **MODEL)
+        tab.clear.click(events.clear_text, None, [*text_outputs, tab.arc], **PRIVATE)
         tab.clear.click(events.clear_why, None, [explanation, tab.why_text, tab.why_info], **PRIVATE)
-        tab.why_pick.input(
-            events.show_why, [explanation, tab.why_pick, panel.view], [tab.why_text, tab.why_info], **QUICK
+        tab.why_emotion.input(
+            events.show_why, [explanation, tab.why_emotion, panel.view], [tab.why_text, tab.why_info], **QUICK
         )
         panel.view.change(
             bind(events.why_view, served),
             [explanation, *settings],
-            [tab.why_pick, tab.why_text, tab.why_info],
+            [tab.why_emotion, tab.why_text, tab.why_info],
             **QUICK,
         )
 
         # Batch: score the upload once; every later change re-cuts it.
-        batch_shown = [batch.status, batch.table, batch.counts, batch.download]
+        batch_outputs = [batch.status, batch.table, batch.counts, batch.download]
         batch.upload.upload(
-            bind(events.score_file, served), [batch.upload, *settings], [batch_scores, *batch_shown], **MODEL
+            bind(events.score_file, served),
+            [batch.upload, *settings],
+            [scored_batch, *batch_outputs],
+            **MODEL,
         )
 
         # Any change of view or thresholds: re-cut what is shown, no model call.
@@ -86,7 +93,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         gr.on(
             redraw,
             bind(events.rerender, served),
-            [scores, *settings],
+            [shown, *settings],
             [tab.detected, tab.bars],
             trigger_mode="always_last",
             **QUICK,
@@ -94,7 +101,7 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         gr.on(
             redraw,
             bind(events.show_arc, served),
-            [scores, *settings],
+            [shown, *settings],
             arc,
             trigger_mode="always_last",
             **QUICK,
@@ -102,27 +109,30 @@ def build_demo(served: ServedModel) -> gr.Blocks:
         gr.on(
             redraw,
             bind(events.rerender_batch, served),
-            [batch_scores, *settings],
-            batch_shown,
+            [scored_batch, *settings],
+            batch_outputs,
             trigger_mode="always_last",
             **QUICK,
         )
 
         # The per-class thresholds: inspect one, override it, reset.
         panel.mode.change(controls.show_mode, panel.mode, [panel.global_threshold, panel.per_class], **QUICK)
-        panel.view.change(partial(controls.view_names, served), panel.view, panel.pick, **QUICK)
+        panel.view.change(partial(controls.view_names, served), panel.view, panel.threshold_emotion, **QUICK)
         gr.on(
-            [panel.pick.change, panel.sensitivity.change, overrides.change, demo.load],
+            [panel.threshold_emotion.change, panel.sensitivity.change, overrides.change, demo.load],
             partial(controls.inspect_threshold, served),
-            [panel.pick, panel.view, panel.sensitivity, overrides],
-            [panel.pick_value, panel.pick_info],
+            [panel.threshold_emotion, panel.view, panel.sensitivity, overrides],
+            [panel.threshold_value, panel.threshold_info],
             **QUICK,
         )
-        panel.pick_value.input(
-            controls.set_override, [panel.pick, panel.pick_value, panel.view, overrides], overrides, **QUICK
+        panel.threshold_value.input(
+            controls.set_override,
+            [panel.threshold_emotion, panel.threshold_value, panel.view, overrides],
+            overrides,
+            **QUICK,
         )
         panel.reset_one.click(
-            controls.reset_override, [panel.pick, panel.view, overrides], overrides, **QUICK
+            controls.reset_override, [panel.threshold_emotion, panel.view, overrides], overrides, **QUICK
         )
         panel.reset_all.click(controls.reset_all, None, overrides, **QUICK)
 

@@ -19,7 +19,7 @@ from emotions.model.readingviews import ReadingAtThresholds
 from .render import escape, pct
 
 MAIN_EMOTIONS = 5  # lines in the chart: the emotions detected in the most sentences
-PREVIEW = 90  # characters of a sentence shown in the picker
+PREVIEW = 90  # characters of a sentence shown in the sentence choice
 # Tableau 10: distinct on white and on near-black backgrounds
 PALETTE = (
     "#4e79a7",
@@ -139,8 +139,8 @@ def speakers_html(reading: Reading, cut: ReadingAtThresholds) -> str:
     return f'<div class="emo-panel"><p class="emo-group">Speakers</p>{"".join(rows)}</div>'
 
 
-def picker_choices(reading: Reading) -> list[tuple[str, int]]:
-    """The sentence picker: "1. I was so worried…" for each sentence."""
+def sentence_choices(reading: Reading) -> list[tuple[str, int]]:
+    """The sentence choice's options: "1. I was so worried…" for each sentence."""
     out = []
     for i, s in enumerate(reading.sentences):
         text = reading.sentence_text(i).replace("\n", " ")

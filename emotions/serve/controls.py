@@ -1,6 +1,12 @@
 """The settings panel: read as one :class:`Controls` by the events that cut probabilities
 (:func:`bind`), and its own events (mode, inspect one threshold, override, reset), none of
-which calls the model."""
+which calls the model.
+
+The panel's threshold modes are :data:`PER_CLASS` and :data:`GLOBAL`. Per class is what the
+model code and the API call ``"calibrated"`` (:data:`emotions.model.views.MODES`), a name that
+holds only for a model with calibrated thresholds; the page keeps its own honest value and
+:data:`MODEL_MODES` maps it, here and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +20,23 @@ from emotions.model.views import ThresholdSettings, override_key
 from . import render
 from .served import ServedModel
 
+PER_CLASS, GLOBAL = "per_class", "global"  # the settings panel's threshold modes
+MODEL_MODES = {PER_CLASS: "calibrated", GLOBAL: "global"}  # each as ThresholdSettings (and the API) names it
+
+
+def model_mode(mode: str) -> str:
+    """The panel's threshold mode as :class:`ThresholdSettings` names it."""
+    if mode not in MODEL_MODES:
+        raise ValueError(f"mode={mode!r} is unknown: choose one of {list(MODEL_MODES)}.")
+    return MODEL_MODES[mode]
+
 
 @dataclass(frozen=True)
 class Controls:
     """The settings panel, read once: the view, and how thresholds are set."""
 
     view: str = "emotions"
-    mode: str = "calibrated"
+    mode: str = PER_CLASS  # or GLOBAL
     global_threshold: float = 0.5
     sensitivity: float = 0.0
     overrides: dict[str, float] = field(default_factory=dict)  # key: "view:name"
@@ -28,7 +44,10 @@ class Controls:
     @property
     def thresholds(self) -> ThresholdSettings:
         return ThresholdSettings(
-            self.mode, float(self.global_threshold), float(self.sensitivity), dict(self.overrides or {})
+            model_mode(self.mode),
+            float(self.global_threshold),
+            float(self.sensitivity),
+            dict(self.overrides or {}),
         )
 
 
@@ -58,7 +77,7 @@ def bind(fn: Callable, served: ServedModel) -> Callable:
 
 def show_mode(mode: str) -> tuple[dict, dict]:
     """Mode switch: the global slider in global mode, per-class controls otherwise."""
-    return gr.update(visible=mode == "global"), gr.update(visible=mode == "calibrated")
+    return gr.update(visible=mode == GLOBAL), gr.update(visible=mode == PER_CLASS)
 
 
 def view_names(served: ServedModel, view: str) -> dict:
@@ -73,7 +92,7 @@ def inspect_threshold(
     """Show one row's threshold in force, and where it comes from."""
     if not name or name not in served.labelset.views.get(view, {}):
         return gr.update(), ""
-    settings = ThresholdSettings("calibrated", 0.5, float(sensitivity), dict(overrides or {}))
+    settings = ThresholdSettings(model_mode(PER_CLASS), 0.5, float(sensitivity), dict(overrides or {}))
     (value,), (overridden,) = served.calibration.thresholds(view, [name], settings)
     calibrated = served.calibration.calibrated(view, name)
     if overridden:

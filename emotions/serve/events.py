@@ -2,8 +2,11 @@
 
 Each returns what its outputs show; none needs a browser, so tests call them directly.
 Model calls happen in :func:`analyze`, :func:`explain_text` and :func:`score_file` only;
-every other event re-cuts probabilities already kept in a ``gr.State`` (no model call).
-The settings panel reaches the events as one :class:`Controls` (see :func:`bind`).
+every other event re-cuts probabilities already kept in a ``gr.State`` (no model call):
+the text tab's *shown* (:func:`_shown`: the reading, the sentence picked, and the probabilities,
+notices and text of what is shown) and the batch tab's *scored batch* (:func:`score_file`: the
+texts, their probabilities and a notice). The settings panel reaches the events as one
+:class:`Controls` (see :func:`bind`).
 """
 
 from __future__ import annotations
@@ -33,36 +36,37 @@ EMPTY_HINT = "Nothing to read yet: type some text first."
 WHY_HINT = "Submit a text to see which of its words raised or lowered each emotion."
 
 
-def _notices(reading: Reading, pick: int | None) -> list[str]:
+def _notices(reading: Reading, sentence: int | None) -> list[str]:
     """What the visitor should know about what is shown: the language, a cut, a long sentence."""
     notes = [n for n in [language_notice(reading.language)] if n]
     if reading.cut:
         notes.append(
             f"Your text has {reading.length:,} characters; only the first {MAX_DOCUMENT_CHARS:,} were read."
         )
-    if pick is not None:
+    if sentence is not None:
         n = len(reading.sentences)
-        notes.append(f"Sentence {pick + 1} of {n}: pick another one under “Emotion arc”.")
-    long = reading.sentences[pick].truncated if pick is not None else reading.whole_truncated
+        notes.append(f"Sentence {sentence + 1} of {n}: pick another one under “Emotion arc”.")
+    long = reading.sentences[sentence].truncated if sentence is not None else reading.whole_truncated
     if long:
-        shown = reading.sentence_text(pick) if pick is not None else reading.text
+        piece = reading.sentence_text(sentence) if sentence is not None else reading.text
         notes.append(
-            f"This {'sentence' if pick is not None else 'text'} has {len(shown):,} characters; only its first "
+            f"This {'sentence' if sentence is not None else 'text'} has {len(piece):,} characters; only its first "
             f"{MAX_LENGTH} tokens, about the first {limits.MAX_ROW_CHARS} characters, were read."
         )
     return notes
 
 
-def _show(reading: Reading, pick: int | None) -> dict:
-    """The state of the text tab: the reading, and the piece whose bars and words are shown."""
-    probs = reading.whole if pick is None else reading.probs[pick]
-    shown = reading.text if pick is None else reading.sentence_text(pick)
+def _shown(reading: Reading, sentence: int | None) -> dict:
+    """What the text tab shows (its state, *shown*): the ``reading``, the ``sentence`` picked
+    (None: the whole text), and the ``probs``, ``notice`` and ``text`` of that piece."""
+    probs = reading.whole if sentence is None else reading.probs[sentence]
+    text = reading.text if sentence is None else reading.sentence_text(sentence)
     return {
         "probs": probs.tolist(),
-        "notice": _notices(reading, pick) or None,
+        "notice": _notices(reading, sentence) or None,
         "reading": reading,
-        "pick": pick,
-        "shown": shown,
+        "sentence": sentence,
+        "text": text,
     }
 
 
@@ -78,39 +82,39 @@ def analyze(served: ServedModel, text: str | None, controls: Controls) -> tuple[
         return None, render.hint_html(EMPTY_HINT), ""
     reading = read_document(served.classifier, text)
     logger.info("Scored one text (%d characters, %d sentences).", len(reading.text), len(reading.sentences))
-    scores = _show(reading, 0 if len(reading.sentences) > 1 else None)
-    return (scores, *rerender(served, scores, controls))
+    shown = _shown(reading, 0 if len(reading.sentences) > 1 else None)
+    return (shown, *rerender(served, shown, controls))
 
 
-def pick_sentence(served: ServedModel, scores: dict | None, pick: int | None, controls: Controls) -> tuple:
+def pick_sentence(served: ServedModel, shown: dict | None, sentence: int | None, controls: Controls) -> tuple:
     """A sentence picked: its bars and detected emotions from the kept reading (no model call)."""
-    if not scores or scores.get("reading") is None or pick is None:
+    if not shown or shown.get("reading") is None or sentence is None:
         return gr.skip(), gr.skip(), gr.skip()
-    scores = _show(scores["reading"], int(pick))
-    return (scores, *rerender(served, scores, controls))
+    shown = _shown(shown["reading"], int(sentence))
+    return (shown, *rerender(served, shown, controls))
 
 
-def rerender(served: ServedModel, scores: dict | None, controls: Controls) -> tuple[str, str]:
+def rerender(served: ServedModel, shown: dict | None, controls: Controls) -> tuple[str, str]:
     """Any threshold or view change: cut the kept probabilities again (no model call)."""
-    if not scores:
+    if not shown:
         return gr.skip(), gr.skip()
-    probs = np.asarray(scores["probs"], dtype=np.float32)
+    probs = np.asarray(shown["probs"], dtype=np.float32)
     rows = score_rows(probs, controls.view, served.calibration, controls.thresholds)
     reliability = served.reliability if controls.view == "emotions" else None  # labels only
-    return render.detected_html(rows, scores.get("notice"), reliability), render.bars_html(rows, reliability)
+    return render.detected_html(rows, shown.get("notice"), reliability), render.bars_html(rows, reliability)
 
 
-def show_arc(served: ServedModel, scores: dict | None, controls: Controls) -> tuple:
+def show_arc(served: ServedModel, shown: dict | None, controls: Controls) -> tuple:
     """After Submit or any threshold or view change: the emotion arc of a text of two or more
     sentences (hidden otherwise), at the current thresholds (no model call)."""
-    reading = (scores or {}).get("reading")
+    reading = (shown or {}).get("reading")
     if reading is None or len(reading.sentences) < 2:
         return gr.update(visible=False), gr.skip(), gr.skip(), gr.skip(), gr.skip()
     cut = at_thresholds(reading, served.calibration, controls.thresholds, controls.view)
     plot = gr.update(value=arc.chart_frame(reading, cut))  # its colours and axes are fixed (arc)
-    picker = gr.update(choices=arc.picker_choices(reading), value=scores.get("pick"))
+    choice = gr.update(choices=arc.sentence_choices(reading), value=shown.get("sentence"))
     summary = arc.document_html(reading, cut) + arc.speakers_html(reading, cut) + arc.whole_note(cut)
-    return gr.update(visible=True), plot, arc.sentences_html(reading, cut), summary, picker
+    return gr.update(visible=True), plot, arc.sentences_html(reading, cut), summary, choice
 
 
 def clear_text() -> tuple:
@@ -134,11 +138,11 @@ def show_why(expl: explain.Explanation | None, name: str | None, view: str) -> t
 
 
 def explain_shown(
-    served: ServedModel, scores: dict | None, expl: explain.Explanation | None, controls: Controls
+    served: ServedModel, shown: dict | None, expl: explain.Explanation | None, controls: Controls
 ) -> tuple:
     """After Submit or a sentence picked: explain the piece shown (a sentence, never a whole
     long text: occlusion costs the square of the length)."""
-    return explain_text(served, (scores or {}).get("shown"), expl, controls)
+    return explain_text(served, (shown or {}).get("text"), expl, controls)
 
 
 @fails_clearly("your text")
@@ -184,7 +188,8 @@ def clear_why() -> tuple:
 
 @fails_clearly("your file")
 def score_file(served: ServedModel, path: str | None, controls: Controls) -> tuple:
-    """Upload: parse with limits, score every text once, tabulate."""
+    """Upload: parse with limits, score every text once (the scored batch: its texts, their
+    probabilities and a notice, kept for re-cutting), tabulate."""
     try:
         texts = uploads.parse_upload(path)
     except (ValueError, OSError) as err:
@@ -205,20 +210,21 @@ def score_file(served: ServedModel, path: str | None, controls: Controls) -> tup
     note = f"Scored {len(texts)} texts."
     if n_cut:
         note += f" {n_cut} longer than {limits.MAX_ROW_CHARS} characters were cut to that length."
-    scores = {"texts": [t for t, _ in clipped], "probs": probs.tolist(), "notice": note}
-    return (scores, *rerender_batch(served, scores, controls))
+    scored_batch = {"texts": [t for t, _ in clipped], "probs": probs.tolist(), "notice": note}
+    return (scored_batch, *rerender_batch(served, scored_batch, controls))
 
 
-def rerender_batch(served: ServedModel, scores: dict | None, controls: Controls) -> tuple:
+def rerender_batch(served: ServedModel, scored_batch: dict | None, controls: Controls) -> tuple:
     """Batch results at the current thresholds and view: status, table, chart, CSV."""
-    if not scores:
+    if not scored_batch:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
     labels = served.classifier.labels
-    probs = np.asarray(scores["probs"], dtype=np.float32)
+    texts = scored_batch["texts"]
+    probs = np.asarray(scored_batch["probs"], dtype=np.float32)
     names, values, passed = detected_matrix(probs, controls.view, served.calibration, controls.thresholds)
     found = uploads.detected_names(names, values, passed)
-    table = uploads.results_table(scores["texts"], found)
-    chart = render.counts_html(uploads.detection_counts(names, passed), len(scores["texts"]))
-    path = uploads.write_csv(scores["texts"], labels, probs, found)
-    status = render.notice_html(scores["notice"])
+    table = uploads.results_table(texts, found)
+    chart = render.counts_html(uploads.detection_counts(names, passed), len(texts))
+    path = uploads.write_csv(texts, labels, probs, found)
+    status = render.notice_html(scored_batch["notice"])
     return status, table, chart, gr.update(value=str(path), visible=True)

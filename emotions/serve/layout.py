@@ -16,6 +16,7 @@ from emotions.limits import MAX_DOCUMENT_CHARS
 from emotions.model.views import SENSITIVITY_RANGE
 
 from . import arc, gradio_patches, render
+from .controls import GLOBAL, PER_CLASS
 from .events import START_HINT, WHY_HINT, why_choices
 from .served import ServedModel
 
@@ -69,9 +70,9 @@ class TextTab:
     chart: gr.LinePlot
     sentences: gr.HTML
     summary: gr.HTML
-    pick: gr.Dropdown
+    sentence_choice: gr.Dropdown  # which sentence's emotions, bars and words are shown
     detected: gr.HTML
-    why_pick: gr.Dropdown
+    why_emotion: gr.Dropdown  # which emotion's words are explained
     why_text: gr.HighlightedText
     why_info: gr.HTML
     bars: gr.HTML
@@ -102,21 +103,21 @@ def text_tab(served: ServedModel) -> TextTab:
         sentences = html("", elem_id="arc-sentences")
         gr.Markdown("#### The text's emotions")
         summary = html("", elem_id="arc-summary")
-        pick = gr.Dropdown(
+        sentence_choice = gr.Dropdown(
             [],
             label="Sentence to look at",
             info="Its emotions, bars and words are shown below.",
-            elem_id="arc-pick",
+            elem_id="sentence-choice",
         )
     gr.Markdown("### Detected emotions")
     detected = html(render.hint_html(START_HINT), elem_id="detected")
     with gr.Accordion("🔍 Why? The words behind an emotion", open=True, elem_id="why"):
-        why_pick = gr.Dropdown(
+        why_emotion = gr.Dropdown(
             why_choices(served.labelset, "emotions"),
             value=None,
             label="Emotion to explain",
             info="The strongest detected one is picked; choose any other to see its words.",
-            elem_id="why-pick",
+            elem_id="why-emotion",
         )
         why_text = gr.HighlightedText(
             label="Red: the word raised the probability · purple: lowered it",
@@ -135,9 +136,9 @@ def text_tab(served: ServedModel) -> TextTab:
         chart,
         sentences,
         summary,
-        pick,
+        sentence_choice,
         detected,
-        why_pick,
+        why_emotion,
         why_text,
         why_info,
         bars,
@@ -185,9 +186,9 @@ class SettingsPanel:
     global_threshold: gr.Slider
     per_class: gr.Group
     sensitivity: gr.Slider
-    pick: gr.Dropdown
-    pick_value: gr.Slider
-    pick_info: gr.HTML
+    threshold_emotion: gr.Dropdown  # which row's threshold to inspect or override
+    threshold_value: gr.Slider
+    threshold_info: gr.HTML
     reset_one: gr.Button
     reset_all: gr.Button
 
@@ -203,16 +204,22 @@ def settings_panel(served: ServedModel) -> SettingsPanel:
         gr.Markdown(UNCALIBRATED_SCORES, elem_id="uncalibrated-scores")
     views = [(labelset.title(v), v) for v in labelset.views]
     view = gr.Radio(views, value="emotions", label="View", elem_id="view", visible=len(views) > 1)
-    modes = [
-        ("Calibrated per class" if calibrated else "Per class (not calibrated)", "calibrated"),
-        ("Global", "global"),
-    ]
+    if calibrated:
+        per_class_label = "Calibrated per class"
+        per_class_info = "Calibrated: each emotion has its own threshold, tuned on held-out data."
+    else:  # the page's per-class mode is the model's "calibrated" one, so say what it holds here
+        until = "all are 0.5" if served.classifier.multi_label else "only the strongest emotion is detected"
+        per_class_label = "Per class (not calibrated)"
+        per_class_info = (
+            f"Per class: each emotion has its own threshold; this model's are not calibrated, so {until} "
+            "until you override one."
+        )
     mode = gr.Radio(
-        modes,
-        value="calibrated",
+        [(per_class_label, PER_CLASS), ("Global", GLOBAL)],
+        value=PER_CLASS,
         label="Threshold",
         elem_id="mode",
-        info="Calibrated: each emotion has its own threshold, tuned on held-out data. Global: one threshold for all.",
+        info=f"{per_class_info} Global: one threshold for all.",
     )
     global_threshold = gr.Slider(
         0.01,
@@ -230,16 +237,19 @@ def settings_panel(served: ServedModel) -> SettingsPanel:
             step=0.1,
             label="Sensitivity",
             elem_id="sensitivity",
-            info="Shifts every calibrated threshold together: + detects more, − fewer "
-            "(+1 turns a 0.50 threshold into 0.27).",
+            info=f"Shifts every {'calibrated' if calibrated else 'per-class'} threshold together: + detects "
+            "more, − fewer (+1 turns a 0.50 threshold into 0.27).",
         )
-        pick = gr.Dropdown(
-            list(labelset.labels), value=labelset.labels[0], label="Inspect one threshold", elem_id="pick"
+        threshold_emotion = gr.Dropdown(
+            list(labelset.labels),
+            value=labelset.labels[0],
+            label="Inspect one threshold",
+            elem_id="threshold-emotion",
         )
-        pick_value = gr.Slider(
-            0.01, 0.99, step=0.01, label="Its threshold (drag to override)", elem_id="pick-threshold"
+        threshold_value = gr.Slider(
+            0.01, 0.99, step=0.01, label="Its threshold (drag to override)", elem_id="threshold-value"
         )
-        pick_info = html("", elem_id="pick-info", padding=True)
+        threshold_info = html("", elem_id="threshold-info", padding=True)
         with gr.Row():
             reset_one = gr.Button("Reset this one", size="sm")
             reset_all = gr.Button("Reset all", size="sm")
@@ -249,9 +259,9 @@ def settings_panel(served: ServedModel) -> SettingsPanel:
         global_threshold,
         per_class,
         sensitivity,
-        pick,
-        pick_value,
-        pick_info,
+        threshold_emotion,
+        threshold_value,
+        threshold_info,
         reset_one,
         reset_all,
     )

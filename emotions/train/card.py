@@ -27,8 +27,15 @@ from .behave import END as BEHAVIOUR_END
 from .behave import START as BEHAVIOUR_START
 from .behave import section as behaviour_section
 from .cardfacts import HUB_BASE, gets_goemotions_card, model_labels
-from .cardtables import calibration_table, metric, per_class_table, results_table
-from .genericcard import replace_block, write_generic
+from .cardtables import (
+    calibration_table,
+    metric,
+    per_class_table,
+    recipe_table,
+    refresh_results_block,
+    results_table,
+)
+from .genericcard import write_generic
 
 logger = logging.getLogger(__name__)
 
@@ -98,19 +105,14 @@ def front_matter(report: dict, repo_id: str) -> str:
 
 def update_readme(readme: Path, report: dict) -> None:
     """Replace the block between the README's results markers with the card's table."""
-    start, end = "<!-- results:start -->", "<!-- results:end -->"
-    text = readme.read_text(encoding="utf-8")
-    if start not in text or end not in text:
-        logger.warning("%s has no results markers; left as is.", readme)
-        return
     macro = report["model"]["emotions"]["per-class"]["macro_f1"]
-    block = (
-        f"{start}\nGoEmotions test split ({report['model']['n_test']} texts); every threshold chosen on dev. "
+    body = (
+        f"GoEmotions test split ({report['model']['n_test']} texts); every threshold chosen on dev. "
         f"Test macro-F1 with the calibrated per-class thresholds the app uses: **{macro:.3f}**.\n\n"
         f"{results_table(report)}\n\nWritten by `python -m emotions card` from `reports/metrics.json` "
-        f"(`python -m emotions evaluate`); per-emotion scores in [the model card](model/README.md).\n{end}"
+        f"(`python -m emotions evaluate`); per-emotion scores in [the model card](model/README.md)."
     )
-    replace_block(readme, text, start, end, block)
+    refresh_results_block(readme, body)
 
 
 def reading_lines(declared: dict) -> tuple[str, str]:
@@ -177,11 +179,6 @@ def write_card(config: CardConfig) -> Path:
     template = (Path(__file__).parent / "card_template.md").read_text()
     declared = json.loads((model_dir / "config.json").read_text()).get("text_preprocessing") or {}
     reads, plain = reading_lines(declared)
-    recipe = {
-        k: v
-        for k, v in train_cfg.items()
-        if k not in ("output_dir", "base_model", "data_dir", "report_to", "data")
-    }
     origin, command = origin_lines(train_cfg, json.loads((model_dir / "config.json").read_text()))
     text = template.replace("{behaviour}", "{{behaviour}}").format(
         origin=origin,
@@ -196,7 +193,7 @@ def write_card(config: CardConfig) -> Path:
         plain=plain,
         augmentation=augmentation_line(train_cfg),
         macro=report["model"]["emotions"]["per-class"]["macro_f1"],
-        recipe="\n".join(f"| `{k}` | `{v}` |" for k, v in recipe.items()),
+        recipe=recipe_table(train_cfg),
         train_minutes=dev["train_minutes"],
         calibrate_seconds=thresholds.get("seconds", "?"),
         evaluate_seconds=report.get("seconds", "?"),

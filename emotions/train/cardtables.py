@@ -4,11 +4,38 @@ GoEmotions' card (:mod:`emotions.train.card`): one results row per model × thre
 with the Ekman and sentiment roll-ups, and the per-emotion table. The generic card
 (:mod:`emotions.train.genericcard`): the same for any label set, multi-label (with whatever
 roll-ups the report scored) or single-label (the strongest label, accuracy, ROC-AUC per label).
+What both print alike is here once: the recipe table (:func:`recipe_table`) and the project
+README's results block, between :data:`RESULTS_START` and :data:`RESULTS_END`
+(:func:`refresh_results_block`).
 """
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from emotions.labels import emoji_for
+
+logger = logging.getLogger(__name__)
+RESULTS_START, RESULTS_END = "<!-- results:start -->", "<!-- results:end -->"  # the README's results block
+NOT_RECIPE = ("output_dir", "base_model", "data_dir", "report_to", "data")  # where it ran, named elsewhere
+
+
+def recipe_table(train_cfg: dict, skip: tuple[str, ...] = ()) -> str:
+    """The card's recipe rows: every setting of ``training_config.json`` but where the run read and
+    wrote (:data:`NOT_RECIPE`) and ``skip``, in the file's order."""
+    return "\n".join(f"| `{k}` | `{v}` |" for k, v in train_cfg.items() if k not in NOT_RECIPE + skip)
+
+
+def refresh_results_block(readme: Path, body: str) -> None:
+    """Write ``body`` between the project README's results markers (no markers: left as is)."""
+    text = readme.read_text(encoding="utf-8")
+    if RESULTS_START not in text or RESULTS_END not in text:
+        logger.warning("%s has no results markers; left as is.", readme)
+        return
+    head, rest = text.split(RESULTS_START, 1)
+    block = f"{RESULTS_START}\n{body}\n{RESULTS_END}"
+    readme.write_text(head + block + rest.split(RESULTS_END, 1)[1], encoding="utf-8")
 
 
 def metric(name: str, value: float) -> dict:

@@ -16,7 +16,14 @@ import yaml
 from emotions.labels import emoji_for
 
 from .cardfacts import base_name, data_arguments, data_flags, dataset_name, is_multi_label_report
-from .cardtables import generic_metrics, generic_per_class_table, generic_results_table, rollup_views
+from .cardtables import (
+    generic_metrics,
+    generic_per_class_table,
+    generic_results_table,
+    recipe_table,
+    refresh_results_block,
+    rollup_views,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,20 +61,15 @@ def headline(report: dict, multi_label: bool) -> tuple[str, float]:
 
 def update_generic_readme(readme: Path, report: dict, multi_label: bool, data: dict) -> None:
     """The results block for a model that is not the GoEmotions one."""
-    start, end = "<!-- results:start -->", "<!-- results:end -->"
-    text = readme.read_text(encoding="utf-8")
-    if start not in text or end not in text:
-        logger.warning("%s has no results markers; left as is.", readme)
-        return
     what, value = headline(report, multi_label)
     name, _ = dataset_name(data)
-    block = (
-        f"{start}\nTrained on {name}; test split of {report['model']['n_test']} texts; every threshold chosen on dev. "
+    body = (
+        f"Trained on {name}; test split of {report['model']['n_test']} texts; every threshold chosen on dev. "
         f"Test {what}: **{value:.3f}**.\n\n{generic_results_table(report, multi_label)}\n\n"
         f"Written by `python -m emotions card` from `reports/metrics.json` (`python -m emotions evaluate`); "
-        f"per-label scores in [the model card](model/README.md).\n{end}"
+        f"per-label scores in [the model card](model/README.md)."
     )
-    replace_block(readme, text, start, end, block)
+    refresh_results_block(readme, body)
 
 
 def write_generic(
@@ -111,12 +113,6 @@ def write_generic(
             "(the `+ others` rows)."
         )
         extra = f"Test accuracy of the strongest label: {top['accuracy']:.1%}."
-    recipe = {
-        k: v
-        for k, v in train_cfg.items()
-        if k not in ("output_dir", "base_model", "data_dir", "report_to", "data")
-    }
-    recipe.pop("dataset_id", None)  # older runs kept it here; the data arguments are named above
     template = (Path(__file__).parent / "card_template_generic.md").read_text()
     title_name = name.replace("`", "")
     text = template.format(
@@ -145,7 +141,7 @@ def write_generic(
         setting="calibrated thresholds" if multi else "strongest label",
         per_class=generic_per_class_table(report, thresholds, multi),
         train_minutes=dev.get("train_minutes", "?"),
-        recipe="\n".join(f"| `{k}` | `{v}` |" for k, v in recipe.items()),
+        recipe=recipe_table(train_cfg, skip=("dataset_id",)),  # older runs kept it; the data is named above
     )
     card = model_dir / "README.md"
     card.write_text(generic_front_matter(report, repo_id, multi, data, base) + text, encoding="utf-8")
@@ -159,9 +155,3 @@ def write_generic(
         "multi-label" if multi else "single-label",
     )
     return card
-
-
-def replace_block(readme: Path, text: str, start: str, end: str, block: str) -> None:
-    """Write ``readme`` with what lies between its ``start`` and ``end`` markers replaced."""
-    head, rest = text.split(start, 1)
-    readme.write_text(head + block + rest.split(end, 1)[1], encoding="utf-8")

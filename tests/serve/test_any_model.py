@@ -87,7 +87,7 @@ def test_the_page_and_api_serve_a_stock_model(single, monkeypatch):
         served
     ) and "The strongest one" in layout.intro(served)
     assert "trained on GoEmotions" not in layout.footer_html(served)
-    scores, detected, bars = events.analyze(served, "i love you", Controls())
+    _, detected, bars = events.analyze(served, "i love you", Controls())
     assert bars.count('class="emo-row') == 7 and detected.count('class="emo-chip"') >= 1
     with serving(app) as url:
         client = Client(url, verbose=False)
@@ -107,6 +107,9 @@ def test_uncalibrated_thresholds_are_said_on_the_page(single, monkeypatch):
     assert "the strongest one only" in notice and "python -m emotions calibrate" in notice
     scores = next(v for v in shown if "Scores are not calibrated probabilities" in v)  # no maps either
     assert "python -m emotions calibrate" in scores
+    mode = next(b for b in app.demo.blocks.values() if getattr(b, "elem_id", None) == "mode")
+    assert mode.value == "per_class" and mode.choices[0] == ("Per class (not calibrated)", "per_class")
+    assert "not calibrated" in mode.info and "tuned on held-out" not in mode.info  # what the mode holds
 
 
 def test_emojis_for_any_label_and_which_are_guesses(multi):

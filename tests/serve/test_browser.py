@@ -145,19 +145,19 @@ def test_override_one_threshold_and_reset(page):
     # the strongest emotion below its threshold: an override of 0.01 must let it through
     name = page.locator("#bars .emo-row.fail").first.get_attribute("aria-label").split(":")[0]
     row = page.locator(f"#bars .emo-row[aria-label^='{name}:']")
-    page.locator("#pick input").click()
-    page.locator("#pick input").fill(name)
+    page.locator("#threshold-emotion input").click()
+    page.locator("#threshold-emotion input").fill(name)
     page.get_by_role("option", name=name, exact=True).click()
-    expect(page.locator("#pick-info")).to_contain_text(name)
-    page.locator("#pick-threshold input[type=range]").fill("0.01")
+    expect(page.locator("#threshold-info")).to_contain_text(name)
+    page.locator("#threshold-value input[type=range]").fill("0.01")
     expect(row).to_have_class(re.compile("pass"))
     expect(row).to_have_attribute("aria-label", re.compile(r"threshold 1% \(set by you\)"))
-    expect(page.locator("#pick-info")).to_contain_text("set by you")
+    expect(page.locator("#threshold-info")).to_contain_text("set by you")
     assert name in chips(page)
     shot(page, "override")
     page.get_by_role("button", name="Reset this one").click()
     expect(row).not_to_have_attribute("aria-label", re.compile("set by you"))
-    expect(page.locator("#pick-info")).to_contain_text("calibrated")
+    expect(page.locator("#threshold-info")).to_contain_text("calibrated")
 
 
 def test_batch_upload_and_download(page, tmp_path):
@@ -258,7 +258,7 @@ def test_a_longer_text_shows_its_emotion_arc(page):
     page.locator("#arc-summary details summary").first.click()  # which sentences carry it
     expect(page.locator("#arc-summary details[open] li").first).to_be_visible()
     expect(page.locator("#detected")).to_contain_text("Sentence 1 of 3")
-    page.locator("#arc-pick input").click()
+    page.locator("#sentence-choice input").click()
     page.get_by_role("option", name=re.compile("^3\\. But honestly")).click()
     expect(page.locator("#detected")).to_contain_text("Sentence 3 of 3")
     expect(page.locator("#why-text")).to_contain_text("furious")  # its words, explained

@@ -71,12 +71,12 @@ def test_import_builds_the_page_with_the_footer(app_with_card):
 
 def test_analyze_scores_once_and_renders(spied):
     served, spy = spied
-    cached, detected, bars = events.analyze(
+    shown, detected, bars = events.analyze(
         served, "OMG, yep!!! That is the final answer! Thank you so much!", Controls(*CONTROLS)
     )
-    assert spy.calls == 1 and len(cached["probs"]) == len(LABELS)
+    assert spy.calls == 1 and len(shown["probs"]) == len(LABELS)
     assert bars.count('class="emo-row') == len(LABELS)
-    probs = np.array(cached["probs"])
+    probs = np.array(shown["probs"])
     passing = [n for n, p in zip(LABELS, probs) if p >= served.calibration.calibrated("emotions", n)]
     assert detected.count('class="emo-chip"') == len(passing)
 
@@ -84,15 +84,15 @@ def test_analyze_scores_once_and_renders(spied):
 def test_empty_text_gives_a_hint_without_a_model_call(spied):
     served, spy = spied
     for text in ("", "   \n\t ", None):
-        cached, detected, bars = events.analyze(served, text, Controls(*CONTROLS))
-        assert cached is None and "type some text" in detected and bars == ""
+        shown, detected, bars = events.analyze(served, text, Controls(*CONTROLS))
+        assert shown is None and "type some text" in detected and bars == ""
     assert spy.calls == 0
 
 
 def test_long_text_is_truncated_with_a_notice(served):
-    cached, detected, _ = events.analyze(served, "so happy " * 200, Controls(*CONTROLS))
+    shown, detected, _ = events.analyze(served, "so happy " * 200, Controls(*CONTROLS))
     assert "1,800 characters" in detected and f"first {MAX_ROW_CHARS}" in detected
-    assert cached["notice"]
+    assert shown["notice"]
 
 
 @pytest.mark.parametrize(
@@ -107,24 +107,24 @@ def test_long_text_is_truncated_with_a_notice(served):
     ],
 )
 def test_odd_characters_do_not_crash(served, text):
-    cached, detected, bars = events.analyze(served, text, Controls(*CONTROLS))
-    assert cached and "emo-panel" in detected and "emo-row" in bars
+    shown, detected, bars = events.analyze(served, text, Controls(*CONTROLS))
+    assert shown and "emo-panel" in detected and "emo-row" in bars
 
 
 def test_rerender_changes_thresholds_without_the_model(spied):
     served, spy = spied
-    cached, _, _ = events.analyze(served, "thank you so much", Controls(*CONTROLS))
-    low = events.rerender(served, cached, Controls("emotions", "global", 0.01, 0.0, {}))
-    high = events.rerender(served, cached, Controls("emotions", "global", 0.99, 0.0, {}))
+    shown, _, _ = events.analyze(served, "thank you so much", Controls(*CONTROLS))
+    low = events.rerender(served, shown, Controls("emotions", "global", 0.01, 0.0, {}))
+    high = events.rerender(served, shown, Controls("emotions", "global", 0.99, 0.0, {}))
     assert spy.calls == 1
     assert low[0].count('class="emo-chip"') > high[0].count('class="emo-chip"')
     assert "threshold 99%" in high[1]
-    shifted = events.rerender(served, cached, Controls("emotions", "calibrated", 0.5, 2.0, {}))
-    assert shifted[0].count('class="emo-chip"') >= events.rerender(served, cached, Controls(*CONTROLS))[
+    shifted = events.rerender(served, shown, Controls("emotions", "per_class", 0.5, 2.0, {}))
+    assert shifted[0].count('class="emo-chip"') >= events.rerender(served, shown, Controls(*CONTROLS))[
         0
     ].count('class="emo-chip"')
     for view in VIEWS:
-        _, bars = events.rerender(served, cached, Controls(view, "calibrated", 0.5, 0.0, {}))
+        _, bars = events.rerender(served, shown, Controls(view, "per_class", 0.5, 0.0, {}))
         assert bars.count('class="emo-row') == len(VIEWS[view])
 
 
@@ -135,17 +135,17 @@ def test_rerender_before_any_text_changes_nothing(served):
 
 
 def test_none_passing_shows_the_three_closest(served):
-    cached, _, _ = events.analyze(served, "ok", Controls(*CONTROLS))
-    cached["probs"] = [0.1] * len(LABELS)
-    detected, _ = events.rerender(served, cached, Controls("emotions", "global", 0.99, 0.0, {}))
+    shown, _, _ = events.analyze(served, "ok", Controls(*CONTROLS))
+    shown["probs"] = [0.1] * len(LABELS)
+    detected, _ = events.rerender(served, shown, Controls("emotions", "global", 0.99, 0.0, {}))
     assert "No emotion passes" in detected and detected.count("below threshold") == 3
 
 
 def test_override_and_reset(served):
-    cached, _, _ = events.analyze(served, "i love you", Controls(*CONTROLS))
+    shown, _, _ = events.analyze(served, "i love you", Controls(*CONTROLS))
     overrides = controls.set_override("joy", 0.01, "emotions", {})
     assert overrides == {"emotions:joy": 0.01}
-    detected, bars = events.rerender(served, cached, Controls("emotions", "calibrated", 0.5, 0.0, overrides))
+    detected, bars = events.rerender(served, shown, Controls("emotions", "per_class", 0.5, 0.0, overrides))
     assert "joy" in detected and "set by you" in bars
     slider, info = controls.inspect_threshold(served, "joy", "emotions", 0.0, overrides)
     assert slider["value"] == 0.01 and "set by you" in info
@@ -158,7 +158,7 @@ def test_override_and_reset(served):
 def test_mode_and_view_switches(served):
     global_slider, per_class = controls.show_mode("global")
     assert global_slider["visible"] and not per_class["visible"]
-    global_slider, per_class = controls.show_mode("calibrated")
+    global_slider, per_class = controls.show_mode("per_class")
     assert not global_slider["visible"] and per_class["visible"]
     update = controls.view_names(served, "sentiment")
     assert update["choices"] == list(VIEWS["sentiment"]) and update["value"] == "positive"
@@ -170,13 +170,13 @@ def test_score_file_tabulates_and_writes_every_probability(spied, tmp_path):
     path.write_text(
         'id,text\n1,"I love it"\n2,"<b>so</b> sad"\n3,\n4,"' + "x" * 900 + '"\n', encoding="utf-8"
     )
-    cached, status, table, counts, download = events.score_file(served, str(path), Controls(*CONTROLS))
-    assert spy.calls == 1 and len(cached["texts"]) == 3
+    scored_batch, status, table, counts, download = events.score_file(served, str(path), Controls(*CONTROLS))
+    assert spy.calls == 1 and len(scored_batch["texts"]) == 3
     assert "Scored 3 texts" in status and "1 longer than" in status
     assert [row[0] for row in table][:2] == ["I love it", "<b>so</b> sad"]  # plain text, not HTML
     rows = Path(download["value"]).read_text(encoding="utf-8").splitlines()
     assert rows[0].split(",") == ["text", "detected", *LABELS] and len(rows) == 4
-    again = events.rerender_batch(served, cached, Controls("sentiment", "global", 0.99, 0.0, {}))
+    again = events.rerender_batch(served, scored_batch, Controls("sentiment", "global", 0.99, 0.0, {}))
     assert spy.calls == 1 and again[2].count('class="emo-row') <= len(VIEWS["sentiment"])
 
 
@@ -195,8 +195,8 @@ def test_bad_uploads_give_a_clear_error(spied, tmp_path, name, content, message)
     served, spy = spied
     path = tmp_path / name
     path.write_bytes(content)
-    cached, status, table, counts, download = events.score_file(served, str(path), Controls(*CONTROLS))
-    assert cached is None and message in html.unescape(status) and download["visible"] is False
+    scored_batch, status, table, counts, download = events.score_file(served, str(path), Controls(*CONTROLS))
+    assert scored_batch is None and message in html.unescape(status) and download["visible"] is False
     assert spy.calls == 0
     assert events.score_file(served, None, Controls(*CONTROLS))[0] is None
 

@@ -97,7 +97,7 @@ def assert_not_logged(url: str, log: Path, mark: str) -> None:
     analyze = next(d["id"] for d in httpx.get(f"{url}config", timeout=30).json()["dependencies"] if d["api_name"] == "analyze")  # fmt: skip
     session = f"flush{next(_ids)}"
     data = {
-        "data": ["I love it", "emotions", "calibrated", 0.5, 0.0, {}],
+        "data": ["I love it", "emotions", "per_class", 0.5, 0.0, {}],
         "fn_index": analyze,
         "session_hash": session,
     }

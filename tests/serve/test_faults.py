@@ -343,14 +343,14 @@ def fail_once(app, monkeypatch, message: str = f"tokenizer choked on {SECRET_TEX
 
 
 def test_a_crash_in_an_event_fails_that_request_only(app, monkeypatch, caplog, tmp_path):
-    controls = ("emotions", "calibrated", 0.5, 0.0, {})
+    controls = ("emotions", "per_class", 0.5, 0.0, {})
     fail_once(app, monkeypatch)
     with caplog.at_level(logging.DEBUG), pytest.raises(gr.Error) as exc:
         events.analyze(app.SERVED, SECRET_TEXT, Controls(*controls))
     assert exc.value.message == privacy.FAILED.format(what="your text") and not exc.value.print_exception
     assert "analyze failed: RuntimeError at " in caplog.text and SECRET_TEXT not in caplog.text
-    cached, detected, _ = events.analyze(app.SERVED, SECRET_TEXT, Controls(*controls))
-    assert len(cached["probs"]) == len(LABELS) and "emo-chip" in detected
+    shown, detected, _ = events.analyze(app.SERVED, SECRET_TEXT, Controls(*controls))
+    assert len(shown["probs"]) == len(LABELS) and "emo-chip" in detected
 
     upload = tmp_path / "texts.txt"
     fail_once(app, monkeypatch)

@@ -50,7 +50,7 @@ def test_one_megabyte_of_text_is_cut_not_tokenized_whole(app):
     served = app.SERVED
     app.WARMING.join()  # the sentencizer loads at start-up, not in the first request
     with bounded(seconds=10, megabytes=64):
-        cached, detected, _ = events.analyze(served, MB_TEXT, Controls(*CONTROLS))
+        _, detected, _ = events.analyze(served, MB_TEXT, Controls(*CONTROLS))
     assert f"{len(MB_TEXT):,} characters; only the first {MAX_DOCUMENT_CHARS:,} were read" in detected
     with bounded(seconds=10, megabytes=64):
         (result,) = served.predict([MB_TEXT], ThresholdSettings())
@@ -99,8 +99,8 @@ def test_hostile_uploads_are_refused_quickly_with_a_clear_message(app, tmp_path,
     path = tmp_path / name
     path.write_bytes(data)
     with bounded(seconds=10, megabytes=100):
-        cached, status, *_ = events.score_file(app.SERVED, str(path), Controls(*CONTROLS))
-    assert cached is None and 'class="emo-notice error" role="alert"' in status
+        scored_batch, status, *_ = events.score_file(app.SERVED, str(path), Controls(*CONTROLS))
+    assert scored_batch is None and 'class="emo-notice error" role="alert"' in status
     assert message in html.unescape(status)
 
 
@@ -108,8 +108,8 @@ def test_one_huge_line_is_scored_cut(app, tmp_path):
     path = tmp_path / "one-line.txt"
     path.write_bytes(b"x" * (MAX_UPLOAD_BYTES - 1))
     with bounded(seconds=10, megabytes=100):
-        cached, status, *_ = events.score_file(app.SERVED, str(path), Controls(*CONTROLS))
-    assert len(cached["texts"]) == 1 and len(cached["texts"][0]) == MAX_ROW_CHARS
+        scored_batch, status, *_ = events.score_file(app.SERVED, str(path), Controls(*CONTROLS))
+    assert len(scored_batch["texts"]) == 1 and len(scored_batch["texts"][0]) == MAX_ROW_CHARS
     assert "1 longer than 500 characters were cut" in status
 
 

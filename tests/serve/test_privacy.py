@@ -81,8 +81,8 @@ def test_a_real_upload_is_capped_and_deleted_once_read(app, client):
     response.raise_for_status()
     (stored,) = response.json()
     assert Path(stored).is_file() and Path(get_upload_folder()) in Path(stored).resolve().parents
-    cached = events.score_file(app.SERVED, stored, Controls(*CONTROLS))[0]
-    assert cached["texts"] == [f"I love {SENTINEL}"] and not Path(stored).exists()
+    scored_batch = events.score_file(app.SERVED, stored, Controls(*CONTROLS))[0]
+    assert scored_batch["texts"] == [f"I love {SENTINEL}"] and not Path(stored).exists()
     huge = {"files": ("huge.txt", b"x" * (10 * MAX_UPLOAD_BYTES + 1), "text/plain")}
     response = httpx.post(f"{url}gradio_api/upload", files=huge, timeout=60)
     assert response.status_code == 413 and "maximum allowed size" in response.text

@@ -245,11 +245,11 @@ def test_results_table_and_csv_export_keep_any_text(tmp_path_factory, texts):
 @FAST
 @given(text=TEXT, view=st.sampled_from(list(VIEWS)))
 def test_analyze_any_text(app, served, text, view):
-    cached, detected, bars = events.analyze(served, text, Controls(view, "calibrated", 0.5, 0.0, {}))
+    shown, detected, bars = events.analyze(served, text, Controls(view, "per_class", 0.5, 0.0, {}))
     if not text.strip():
-        assert cached is None
+        assert shown is None
         return
-    probs = np.asarray(cached["probs"], dtype=np.float32)[None, :]
+    probs = np.asarray(shown["probs"], dtype=np.float32)[None, :]
     assert_probabilities(probs, 1)
     assert_safe(detected)
     assert_safe(bars)
@@ -260,14 +260,14 @@ def test_analyze_any_text(app, served, text, view):
 @given(text=TEXT)
 def test_score_file_of_any_text(app, served, tmp_path_factory, text):
     path = upload(tmp_path_factory, "t.txt", text.encode("utf-8"))
-    cached, status, table, counts, download = events.score_file(served, str(path), Controls(*CONTROLS))
+    scored_batch, status, table, counts, download = events.score_file(served, str(path), Controls(*CONTROLS))
     assert_safe(status)
-    if cached is None:
+    if scored_batch is None:
         assert "emo-notice error" in status
         return
-    assert_probabilities(np.asarray(cached["probs"], dtype=np.float32), len(cached["texts"]))
+    assert_probabilities(np.asarray(scored_batch["probs"], dtype=np.float32), len(scored_batch["texts"]))
     assert_safe(counts)
-    assert [row[0] for row in table] == [batch.results_table([t], [[]])[0][0] for t in cached["texts"]]
+    assert [row[0] for row in table] == [batch.results_table([t], [[]])[0][0] for t in scored_batch["texts"]]
 
 
 @FAST
@@ -332,7 +332,7 @@ def test_why_html_escapes_any_word(words, name, method):
 @given(text=TEXT, view=st.sampled_from(list(VIEWS)))
 def test_explain_events_any_text(app, served, text, view):
     expl, _, segments, why = events.explain_text(
-        served, text, None, Controls(view, "calibrated", 0.5, 0.0, {})
+        served, text, None, Controls(view, "per_class", 0.5, 0.0, {})
     )
     assert_safe(why)
     clipped = batch.clip_text(text)[0]

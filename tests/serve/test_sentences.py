@@ -38,35 +38,37 @@ def test_the_arc_is_drawn_and_re_cut_without_the_model(app, monkeypatch):
     served = app.SERVED
     spy = Spy(served.classifier)
     monkeypatch.setattr(served, "classifier", spy)
-    scores, detected, bars = events.analyze(served, ISSUE, Controls())
+    shown, detected, bars = events.analyze(served, ISSUE, Controls())
     assert spy.calls == 1 and "Sentence 1 of 3" in detected and bars.count('class="emo-row') == len(LABELS)
-    shown, plot, sentences, summary, picker = events.show_arc(served, scores, Controls())
-    assert shown["visible"] and [v for _, v in picker["choices"]] == [0, 1, 2]
+    arc_box, plot, sentences, summary, sentence_choice = events.show_arc(served, shown, Controls())
+    assert arc_box["visible"] and [v for _, v in sentence_choice["choices"]] == [0, 1, 2]
+    assert sentence_choice["value"] == 0 and shown["sentence"] == 0  # the first sentence is shown
     assert sentences.count("<li") == 3 and "furious" in sentences and "<details>" in summary
     assert set(plot["value"]["sentence"]) == {"1", "2", "3"} and set(plot["value"]["emotion"]) <= set(LABELS)
-    low = events.show_arc(served, scores, Controls(mode="global", global_threshold=0.01))
-    high = events.show_arc(served, scores, Controls(mode="global", global_threshold=0.99))
+    low = events.show_arc(served, shown, Controls(mode="global", global_threshold=0.01))
+    high = events.show_arc(served, shown, Controls(mode="global", global_threshold=0.99))
     assert low[3].count("<details>") >= high[3].count("<details>")  # every sentence re-cut at once
-    ekman = events.show_arc(served, scores, Controls(view="ekman"))
+    ekman = events.show_arc(served, shown, Controls(view="ekman"))
     assert set(ekman[1]["value"]["emotion"]) <= set(VIEWS["ekman"])
-    picked, detected, _ = events.pick_sentence(served, scores, 2, Controls())
-    assert picked["shown"] == "But honestly, I'm furious you didn't call." and "Sentence 3 of 3" in detected
-    assert spy.calls == 1  # the picker, thresholds and views: no model call
+    picked, detected, _ = events.pick_sentence(served, shown, 2, Controls())
+    assert picked["text"] == "But honestly, I'm furious you didn't call." and "Sentence 3 of 3" in detected
+    assert picked["sentence"] == 2 and picked["reading"] is shown["reading"]
+    assert spy.calls == 1  # the sentence choice, thresholds and views: no model call
     expl, *_ = events.explain_shown(served, picked, None, Controls())
-    assert expl.text == picked["shown"]  # explained within the sentence
+    assert expl.text == picked["text"]  # explained within the sentence
 
 
 def test_one_sentence_keeps_today_s_view(app):
-    scores, detected, _ = events.analyze(app.SERVED, "Thank you so much!", Controls())
-    assert scores["pick"] is None and "Sentence" not in detected
-    assert events.show_arc(app.SERVED, scores, Controls())[0]["visible"] is False
+    shown, detected, _ = events.analyze(app.SERVED, "Thank you so much!", Controls())
+    assert shown["sentence"] is None and shown["text"] == "Thank you so much!" and "Sentence" not in detected
+    assert events.show_arc(app.SERVED, shown, Controls())[0]["visible"] is False
 
 
 def test_a_conversation_keeps_its_speakers(app):
-    scores, _, _ = events.analyze(app.SERVED, CHAT, Controls(mode="global", global_threshold=0.01))
-    reading = scores["reading"]
+    shown, _, _ = events.analyze(app.SERVED, CHAT, Controls(mode="global", global_threshold=0.01))
+    reading = shown["reading"]
     assert reading.conversation and {s.speaker for s in reading.sentences} == {"Anna", "Ben"}
-    summary = events.show_arc(app.SERVED, scores, Controls(mode="global", global_threshold=0.01))[3]
+    summary = events.show_arc(app.SERVED, shown, Controls(mode="global", global_threshold=0.01))[3]
     assert "Speakers" in summary and "Anna" in summary and "Ben" in summary
 
 
@@ -83,9 +85,9 @@ def test_a_conversation_keeps_its_speakers(app):
     ],
 )
 def test_hostile_text_gives_a_sensible_split_never_a_crash(app, text):
-    scores, detected, bars = events.analyze(app.SERVED, text, Controls())
-    assert scores and "emo-panel" in detected
-    arc = events.show_arc(app.SERVED, scores, Controls())
+    shown, detected, bars = events.analyze(app.SERVED, text, Controls())
+    assert shown and "emo-panel" in detected
+    arc = events.show_arc(app.SERVED, shown, Controls())
     html = "".join(part for part in arc[2:4] if isinstance(part, str))
     assert "<script>" not in html and "<script>" not in detected
 

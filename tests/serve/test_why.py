@@ -68,13 +68,13 @@ def strongest_detected(served, probs) -> str:
 
 
 def test_submit_explains_every_emotion_once_and_picks_the_strongest_detected(served, calls):
-    expl, pick, segments, info = events.explain_text(served, TEXT, None, Controls(*CONTROLS))
+    expl, why_emotion, segments, info = events.explain_text(served, TEXT, None, Controls(*CONTROLS))
     assert calls == [TEXT] and isinstance(expl, explain.Explanation)
-    assert pick["value"] == strongest_detected(served, expl.full)
-    assert [value for _, value in pick["choices"]] == list(LABELS)
+    assert why_emotion["value"] == strongest_detected(served, expl.full)
+    assert [value for _, value in why_emotion["choices"]] == list(LABELS)
     assert "".join(s for s, _ in segments) == TEXT
     assert sum(v is not None for _, v in segments) == len(TEXT.split())
-    assert "Occlusion" in info and html.escape(pick["value"]) in info
+    assert "Occlusion" in info and html.escape(why_emotion["value"]) in info
     again = events.explain_text(served, TEXT, expl, Controls(*CONTROLS))  # same text: kept, no model call
     assert calls == [TEXT] and again[0] is expl
 
@@ -96,11 +96,14 @@ def test_picking_another_emotion_needs_no_model_call(served, calls):
 
 def test_view_switch_offers_the_views_rows(served, calls):
     expl = events.explain_text(served, TEXT, None, Controls(*CONTROLS))[0]
-    pick, segments, info = events.why_view(served, expl, Controls("sentiment", "calibrated", 0.5, 0.0, {}))
-    assert [v for _, v in pick["choices"]] == list(VIEWS["sentiment"]) and pick["value"] in VIEWS["sentiment"]
+    why_emotion, segments, info = events.why_view(
+        served, expl, Controls("sentiment", "per_class", 0.5, 0.0, {})
+    )
+    assert [v for _, v in why_emotion["choices"]] == list(VIEWS["sentiment"])
+    assert why_emotion["value"] in VIEWS["sentiment"]
     assert "".join(s for s, _ in segments) == TEXT and calls == [TEXT]
-    pick, *rest = events.why_view(served, None, Controls("ekman", "calibrated", 0.5, 0.0, {}))
-    assert pick["value"] is None and [v for _, v in pick["choices"]] == list(VIEWS["ekman"])
+    why_emotion, *rest = events.why_view(served, None, Controls("ekman", "per_class", 0.5, 0.0, {}))
+    assert why_emotion["value"] is None and [v for _, v in why_emotion["choices"]] == list(VIEWS["ekman"])
 
 
 def test_thresholds_decide_the_default_emotion(served):
@@ -108,20 +111,22 @@ def test_thresholds_decide_the_default_emotion(served):
     expl = replace(
         expl, full=np.linspace(0.02, 0.9, len(LABELS), dtype=np.float32)
     )  # the tiny model saturates
-    _, pick, _, _ = events.explain_text(served, TEXT, expl, Controls("emotions", "global", 0.95, 0.0, {}))
-    assert pick["value"] == LABELS[-1]  # none passes: the strongest
+    _, why_emotion, _, _ = events.explain_text(
+        served, TEXT, expl, Controls("emotions", "global", 0.95, 0.0, {})
+    )
+    assert why_emotion["value"] == LABELS[-1]  # none passes: the strongest
     middle = LABELS[len(LABELS) // 2]
     overrides = {f"emotions:{n}": 0.99 for n in LABELS} | {f"emotions:{middle}": 0.01}
-    _, pick, _, _ = events.explain_text(
-        served, TEXT, expl, Controls("emotions", "calibrated", 0.5, 0.0, overrides)
+    _, why_emotion, _, _ = events.explain_text(
+        served, TEXT, expl, Controls("emotions", "per_class", 0.5, 0.0, overrides)
     )
-    assert pick["value"] == middle  # the strongest detected, not the strongest
+    assert why_emotion["value"] == middle  # the strongest detected, not the strongest
 
 
 def test_empty_text_explains_nothing(served, calls):
     for text in ("", "  \n", None):
-        expl, pick, segments, info = events.explain_text(served, text, None, Controls(*CONTROLS))
-        assert expl is None and segments is None and pick["value"] is None and "Submit a text" in info
+        expl, why_emotion, segments, info = events.explain_text(served, text, None, Controls(*CONTROLS))
+        assert expl is None and segments is None and why_emotion["value"] is None and "Submit a text" in info
     assert calls == []
     assert events.clear_why()[:2] == (None, None)
 
@@ -142,16 +147,16 @@ def test_long_text_is_explained_as_scored(served):
     ],
 )
 def test_hostile_text_is_shown_as_text(served, text):
-    expl, pick, segments, info = events.explain_text(served, text, None, Controls(*CONTROLS))
+    expl, why_emotion, segments, info = events.explain_text(served, text, None, Controls(*CONTROLS))
     assert "".join(s for s, _ in segments) == text  # HighlightedText shows tokens as text
     assert "<img" not in info and "${" not in info and "{{" not in info
 
 
 def test_bars_show_reliability_in_the_emotions_view_only(served):
-    cached, detected, bars = events.analyze(served, TEXT, Controls(*CONTROLS))
+    shown, detected, bars = events.analyze(served, TEXT, Controls(*CONTROLS))
     assert bars.count('class="emo-rel') == len(LABELS) and "⚠ test F1 0.12 · n=6" in bars
     assert "trust it less" in bars
-    _, ekman_bars = events.rerender(served, cached, Controls("ekman", "calibrated", 0.5, 0.0, {}))
+    _, ekman_bars = events.rerender(served, shown, Controls("ekman", "per_class", 0.5, 0.0, {}))
     assert "test F1" not in ekman_bars  # the report scores the 28 labels, not the groups
 
 
@@ -159,7 +164,7 @@ def test_the_page_has_the_why_section_and_the_api(app_with_report):
     app = app_with_report
     assert app.SERVED.reliability["grief"] == (0.12, 6)
     ids = {getattr(b, "elem_id", None) for b in app.demo.blocks.values()}
-    assert {"why", "why-pick", "why-text", "why-info"} <= ids
+    assert {"why", "why-emotion", "why-text", "why-info"} <= ids
     highlighted = [b for b in app.demo.blocks.values() if isinstance(b, gr.HighlightedText)]
     assert len(highlighted) == 1 and highlighted[0].show_legend
     assert "/explain" in {f"/{d.api_name}" for d in app.demo.fns.values()}
