@@ -28,6 +28,7 @@ COMMANDS = {
     "evaluate": ("emotions.train.evaluation", ("EvaluateConfig", "DataArguments"), "evaluate", "test-split report"),
     "distill": ("emotions.train.distill", ("DistillConfig", "TrainConfig", "DataArguments"), "distill", "train a smaller student on a teacher's probabilities"),
     "sweep": ("emotions.train.sweep", ("SweepConfig", "TrainConfig", "DataArguments"), "sweep", "hyperparameter search (Optuna)"),
+    "teach-emoji": ("emotions.train.emojitokens", ("EmojiTokensConfig", "DataArguments"), "teach_emoji", "give emoji tokens of their own (only they train)"),
     "average": ("emotions.train.soup", "SoupConfig", "average", "average fine-tuned checkpoints (a model soup)"),
     "behave": ("emotions.train.behave", "BehaveConfig", "behave", "behaviour suite and bias audit"),
     "card": ("emotions.train.card", "CardConfig", "write_card", "write the model card from the reports"),

@@ -9,6 +9,10 @@ serving, on every backend: :class:`emotions.model.inference.EmotionClassifier` a
 every text it scores, so offsets into the visitor's text (sentences, words) stay those of the
 original. A checkpoint that declares nothing reads texts as they are.
 
+A checkpoint taught emoji by ``python -m emotions teach-emoji`` declares ``{"emoji": "tokens"}``:
+its tokenizer holds a token of its own for each emoji (learned, not named), so the emoji stay
+as typed and only skin tones and variation selectors are removed.
+
 ``{"names": "mask"}`` masks people's first names as ``[NAME]``, as GoEmotions' annotators saw
 them (:mod:`emotions.text.namemask`), so a name swap cannot change the answer. Emoji are read
 first, then names masked; the spans of both steps are composed.
@@ -29,7 +33,9 @@ import emoji
 from emotions.text.namemask import mask_names, mask_names_aligned
 
 CONFIG_KEY = "text_preprocessing"  # the config.json field a checkpoint declares it in
-EMOJI_MODES = ("keep", "words")  # keep: as they are ([UNK] for BERT); words: their English names
+# keep: as they are ([UNK] for BERT); words: their English names; tokens: as typed, tones removed,
+# for a tokenizer that has a token per emoji (emotions.train.emojitokens)
+EMOJI_MODES = ("keep", "words", "tokens")
 NAME_MODES = ("keep", "mask")  # keep: as typed; mask: first names as [NAME], GoEmotions' mask
 # Fitzpatrick skin-tone modifiers and the emoji variation selector: they carry no emotion,
 # and a tone must not change the answer (tested: 👍🏿 and 👍🏻 read alike).
@@ -41,6 +47,18 @@ def emoji_words(text: str) -> str:
     if text.isascii():  # the common case costs one scan
         return text
     return emoji_words_aligned(text)[0]
+
+
+def without_tones(text: str) -> str:
+    """The text without skin tones and variation selectors (👍🏿 -> 👍)."""
+    return text if text.isascii() else _NOISE.sub("", text)
+
+
+def without_tones_aligned(text: str) -> tuple[str, list[int], list[int]]:
+    """``without_tones(text)`` and each character's span of ``text``; an emoji's span takes in
+    the tone that followed it."""
+    keep = [i for i, c in enumerate(text) if not _NOISE.match(c)]
+    return "".join(text[i] for i in keep), keep, [*keep[1:], len(text)]
 
 
 def _name(chars: str) -> str:
@@ -117,12 +135,16 @@ class Preprocessing:
     def __call__(self, text: str) -> str:
         if self.emoji == "words":
             text = emoji_words(text)
+        elif self.emoji == "tokens":
+            text = without_tones(text)
         return mask_names(text) if self.names == "mask" else text
 
     def aligned(self, text: str) -> tuple[str, list[int], list[int]]:
         """``self(text)`` and the span of ``text`` each of its characters came from."""
         if self.emoji == "words" and not text.isascii():
             read, starts, ends = emoji_words_aligned(text)
+        elif self.emoji == "tokens" and not text.isascii():
+            read, starts, ends = without_tones_aligned(text)
         else:
             read, starts, ends = text, list(range(len(text))), list(range(1, len(text) + 1))
         if self.names == "mask":  # compose: a character of the masked text -> one of `read` -> `text`
@@ -132,6 +154,10 @@ class Preprocessing:
 
     def describe(self) -> str:
         """One line for model cards and logs."""
-        steps = ["emoji read as their English names"] if self.emoji == "words" else []
+        steps = {
+            "words": ["emoji read as their English names"],
+            "tokens": ["emoji read as tokens of their own"],
+        }
+        steps = steps.get(self.emoji, [])
         steps += ["first names masked as [NAME]"] if self.names == "mask" else []
         return ", ".join(steps) or "texts read as they are"

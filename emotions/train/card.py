@@ -117,7 +117,9 @@ def update_readme(readme: Path, report: dict) -> None:
 
 def reading_lines(declared: dict) -> tuple[str, str]:
     """What the checkpoint reads (its ``text_preprocessing``), and the line for plain transformers."""
-    names, emoji = declared.get("names") == "mask", declared.get("emoji") == "words"
+    names, emoji, tokens = (
+        declared.get("names") == "mask", declared.get("emoji") == "words", declared.get("emoji") == "tokens"
+    )  # fmt: skip
     said = f'(`config.json`: `"text_preprocessing": {json.dumps(declared)}`)'
     reads = [
         "**people's first names as `[NAME]`**, the mask GoEmotions was annotated with, so a name swap "
@@ -125,16 +127,25 @@ def reading_lines(declared: dict) -> tuple[str, str]:
         if names
         else "",
         "**emoji as their English names**" if emoji else "",
+        "**emoji as tokens of their own** (`python -m emotions teach-emoji`: one learned token per common "
+        "emoji; every other weight as trained)"
+        if tokens
+        else "",
     ]
     reads = " and ".join(r for r in reads if r)
     first = f"It reads {reads} {said}." if reads else "It reads texts as they are."
-    if not emoji:
+    if not (emoji or tokens):
         first += " Its tokenizer reads every emoji as `[UNK]` (see Behaviour)."
     steps = []
     if emoji:
         steps.append(
             'read emoji as words: `text = emoji.replace_emoji(re.sub("[\\U0001F3FB-\\U0001F3FF\\uFE0F]", "", text), '
             'replace=lambda e, d: " " + d["en"].strip(":").replace("_", " ") + " ")` (the `emoji` package)'
+        )
+    if tokens:
+        steps.append(
+            'remove skin tones: `text = re.sub("[\\U0001F3FB-\\U0001F3FF\\uFE0F]", "", text)` (the tokenizer '
+            "holds the emoji tokens)"
         )
     if names:
         steps.append(

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from emotions.model import backends, onnxfiles
 from emotions.model.explain import explain, split_words
 from emotions.model.inference import EmotionClassifier
-from emotions.model.preprocessing import CONFIG_KEY, Preprocessing, emoji_words, emoji_words_aligned
+from emotions.model.preprocessing import (
+    CONFIG_KEY,
+    Preprocessing,
+    emoji_words,
+    emoji_words_aligned,
+    without_tones,
+    without_tones_aligned,
+)
 from emotions.text.namemask import mask_names
 
 HOSTILE = [
@@ -47,6 +54,26 @@ def test_skin_tones_and_variation_selectors_do_not_change_the_reading():
 def test_aligned_reading_equals_the_reading_and_maps_inside_the_text(text):
     read, starts, ends = emoji_words_aligned(text)
     assert read == emoji_words(text)
+    assert len(starts) == len(ends) == len(read)
+    assert all(0 <= s < e <= len(text) for s, e in zip(starts, ends))
+
+
+def test_a_checkpoint_with_emoji_tokens_keeps_the_emoji_and_drops_their_tones():
+    prep = Preprocessing(emoji="tokens")
+    assert prep("great 👍🏿👍🏻 ❤️") == "great 👍👍 ❤" == without_tones("great 👍👍 ❤")
+    assert prep("plain ascii text") == "plain ascii text"
+    text = "so 👍🏽 ok"
+    read, starts, ends = without_tones_aligned(text)
+    assert read == "so 👍 ok"
+    assert text[starts[3] : ends[3]] == "👍🏽"  # the emoji's span takes in its tone
+    assert [text[s:e] for s, e in zip(starts, ends)][:3] == ["s", "o", " "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .!") + ["😂", "👍", "🏿", "\ufe0f", "\u200d", "❤"])))
+def test_tokens_mode_aligned_reading_maps_inside_the_text(text):
+    read, starts, ends = Preprocessing(emoji="tokens", names="mask").aligned(text)
+    assert read == Preprocessing(emoji="tokens", names="mask")(text)
     assert len(starts) == len(ends) == len(read)
     assert all(0 <= s < e <= len(text) for s, e in zip(starts, ends))
 

@@ -1,0 +1,138 @@
+"""``python -m emotions teach-emoji`` on a tiny model: each common emoji gets a token of its own,
+only those tokens learn, so a text without emoji keeps its answer on every backend."""
+
+import json
+import re
+
+import emoji
+import numpy as np
+import pytest
+import torch
+from helpers import make_tiny_checkpoint, write_tiny_goemotions
+from transformers import AutoTokenizer
+
+from emotions.cli import main
+from emotions.emoji_emotions import HELD_OUT
+from emotions.labels import LABELS
+from emotions.model import backends, onnxfiles
+from emotions.model.checkpoint import load_torch_model
+from emotions.model.explain import explain
+from emotions.model.inference import EmotionClassifier
+from emotions.train.emojitokens import EmojiTokensConfig, emoji_in, emoji_texts, pick_emoji
+from emotions.train.targets import Split
+
+PLAIN = ["i love it", "thanks so much !", "this is bad", "what ? why", "[NAME] is so happy"]
+TINY = ["--epochs", "3", "--learning-rate", "0.05", "--emoji-examples", "24", "--batch-size", "16"]
+
+
+@pytest.fixture(scope="module")
+def taught(tmp_path_factory):
+    root = tmp_path_factory.mktemp("emoji")
+    source = make_tiny_checkpoint(root / "source")
+    data = write_tiny_goemotions(root / "data")
+    out = root / "taught"
+    assert (
+        main(
+            [
+                "teach-emoji",
+                "--model-dir",
+                str(source),
+                "--data-dir",
+                str(data),
+                "--output-dir",
+                str(out),
+                *TINY,
+            ]
+        )
+        == 0
+    )
+    return source, out
+
+
+def test_each_emoji_of_the_table_becomes_one_token(taught):
+    _, out = taught
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    for text in ["😂", "😡", "🙏", "❤", "🎉"]:
+        ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+        assert len(ids) == 1 and ids[0] != tokenizer.unk_token_id, text
+    assert tokenizer.tokenize("great😂😂") == ["great", "😂", "😂"]
+    config = json.loads((out / "config.json").read_text())
+    assert config["text_preprocessing"]["emoji"] == "tokens"
+    assert config["vocab_size"] == len(tokenizer)
+
+
+@pytest.mark.parametrize("backend", backends.BACKENDS)
+def test_a_text_without_emoji_keeps_its_answer_on_every_backend(taught, backend, tmp_path, monkeypatch):
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path))
+    source, out = taught
+    before = EmotionClassifier.from_pretrained(source, backend=backend).predict_proba(PLAIN)
+    after = EmotionClassifier.from_pretrained(out, backend=backend).predict_proba(PLAIN)
+    assert np.abs(before - after).max() <= 1e-6
+
+
+def test_only_the_new_rows_moved(taught):
+    source, out = taught
+    old, new = load_torch_model(source), load_torch_model(out)
+    old_rows = old.get_input_embeddings().weight
+    new_rows = new.get_input_embeddings().weight
+    assert torch.equal(new_rows[: len(old_rows)], old_rows)
+    for (name, a), (_, b) in zip(old.named_parameters(), new.named_parameters()):
+        if "word_embeddings" not in name:
+            assert torch.equal(a, b), name
+
+
+@pytest.mark.parametrize("backend", backends.BACKENDS)
+def test_the_emoji_read_apart_and_their_skin_tones_change_nothing(taught, backend, tmp_path, monkeypatch):
+    monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path))
+    source, out = taught
+    before = EmotionClassifier.from_pretrained(source, backend=backend).predict_proba(["😂", "😡", "🙏"])
+    got = EmotionClassifier.from_pretrained(out, backend=backend).predict_proba(["😂", "😡", "🙏"])
+    assert len({tuple(row.round(4)) for row in before}) == 1  # all three were [UNK]
+    assert len({tuple(row.round(4)) for row in got}) == 3  # now each reads as itself
+    tones = EmotionClassifier.from_pretrained(out, backend=backend).predict_proba(
+        ["great 👍🏿", "great 👍🏻", "great 👍"]
+    )
+    assert np.abs(tones - tones[2]).max() <= 1e-6
+
+
+def test_the_training_loss_fell(taught):
+    _, out = taught
+    record = json.loads((out / "emoji_tokens.json").read_text())
+    assert record["tokens"] >= 55 and record["texts"] > 0
+    assert record["losses"][-1] < record["losses"][0]
+
+
+def test_held_out_emoji_get_a_token_but_no_training_text():
+    char = emoji.emojize(next(iter(HELD_OUT)))
+    texts = [f"so sad {char}", "so funny 😂", "plain words", "neutral text"]
+    split = Split(texts, np.eye(28, dtype=np.float32)[[25, 1, 27, 27]], LABELS, True)
+    chars = pick_emoji(split.texts, min_count=1)
+    assert char in chars and "😂" in chars
+    texts, targets = emoji_texts(split, set(chars), per_emoji=0, seed=0)
+    assert texts == ["so funny 😂"] and targets.shape == (1, 28)
+
+
+def test_emoji_are_counted_one_character_each():
+    assert emoji_in("👨\u200d👩\u200d👧 and 👍🏿❤️") == ["👨", "👩", "👧", "👍", "❤"]
+    assert emoji_in("no emoji here") == []
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"min_count": 0}, "min_count=0 must be 1 or more."),
+        ({"emoji_examples": -1}, "emoji_examples=-1 must be 0 or more."),
+        ({"learning_rate": 0.0}, "learning_rate=0.0 must be above 0."),
+    ],
+)
+def test_bad_settings_are_clear_errors(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        EmojiTokensConfig(**kwargs)
+
+
+def test_explanations_highlight_the_emoji_typed(taught):
+    _, out = taught
+    text = "i love it😂 👍🏿 so much"
+    words = explain(EmotionClassifier.from_pretrained(out, backend="torch"), text).words
+    spans = {w.text: text[w.start : w.end] for w in words if w.tokens}  # words the model read
+    assert spans["😂"] == "😂" and spans["👍🏿"] == "👍🏿"  # the emoji typed, its tone included
