@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test lint format app train distill sweep calibrate evaluate behave bench loadtest publish-dry-run ci
+.PHONY: help install dev test lint format app train distill sweep teach-emoji calibrate evaluate behave bench loadtest publish-dry-run ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ distill: ## a 3-layer student of model/ into runs/student (docs/training.md)
 
 sweep: ## hyperparameter search into runs/sweep (resumes; docs/training.md)
 	$(PY) -m emotions sweep $(ARGS)
+
+teach-emoji: ## a token per emoji, only they trained, into runs/emoji (docs/model.md)
+	$(PY) -m emotions teach-emoji $(ARGS)
 
 calibrate: ## per-class thresholds on dev into thresholds/
 	$(PY) -m emotions calibrate $(ARGS)

@@ -41,6 +41,9 @@ from .data import DataArguments
 from .fitting import TextDataset, label_rows
 
 logger = logging.getLogger(__name__)
+# name: the mean of its English name's word pieces; unk: [UNK]'s row, so every text starts with
+# the answer it had (the model read every emoji as [UNK]) and moves only as the data says
+INITS = ("name", "unk")
 COPIED = ("training_config.json", "dev_metrics.json")  # the trained model's record, kept beside
 
 
@@ -62,6 +65,10 @@ class EmojiTokensConfig:
     learning_rate: float = field(default=3e-3, metadata={"help": "AdamW's learning rate for the emoji rows."})
     batch_size: int = field(default=32, metadata={"help": "Texts per step."})
     seed: int = field(default=0, metadata={"help": "Seed of the examples and their order."})
+    init: str = field(
+        default="name",
+        metadata={"help": "Each new token starts as: 'name' (the mean of its name's word pieces) or 'unk' ([UNK]'s row)."},
+    )  # fmt: skip
 
     def __post_init__(self) -> None:
         for name in ("min_count", "epochs", "batch_size"):
@@ -71,6 +78,8 @@ class EmojiTokensConfig:
             raise ValueError(f"emoji_examples={self.emoji_examples} must be 0 or more.")
         if not self.learning_rate > 0:
             raise ValueError(f"learning_rate={self.learning_rate} must be above 0.")
+        if self.init not in INITS:
+            raise ValueError(f"init={self.init!r} is not known: use one of {INITS}.")
 
 
 def emoji_in(text: str) -> list[str]:
@@ -97,9 +106,9 @@ def pick_emoji(train_texts: list[str], min_count: int) -> list[str]:
     return list(dict.fromkeys(table + common + sorted(held_out())))
 
 
-def add_emoji_tokens(model, tokenizer, chars: list[str]) -> list[int]:
+def add_emoji_tokens(model, tokenizer, chars: list[str], init: str = "name") -> list[int]:
     """Give each of ``chars`` a token (skipping those the tokenizer already reads) starting from
-    the mean embedding of its name's word pieces; return the new token ids."""
+    the mean embedding of its name's word pieces, or from ``[UNK]``'s; return the new token ids."""
     new = [c for c in chars if tokenizer.convert_tokens_to_ids(c) == tokenizer.unk_token_id]
     if not new:
         return []
@@ -111,7 +120,7 @@ def add_emoji_tokens(model, tokenizer, chars: list[str]) -> list[int]:
     ids = tokenizer.convert_tokens_to_ids(new)
     with torch.no_grad():
         for i, piece_ids in zip(ids, pieces):
-            table[i] = table[piece_ids].mean(0)
+            table[i] = table[piece_ids].mean(0) if init == "name" else table[tokenizer.unk_token_id]
     return ids
 
 
@@ -186,7 +195,7 @@ def teach_emoji(config: EmojiTokensConfig, data: DataArguments | None = None) ->
     labels = tuple(model.config.id2label[i] for i in range(model.config.num_labels))
     split = data.load("train", labels, multi_label=True)
     chars = pick_emoji(split.texts, config.min_count)
-    rows = add_emoji_tokens(model, tokenizer, chars)
+    rows = add_emoji_tokens(model, tokenizer, chars, config.init)
     if not rows:
         raise ValueError(f"{src}'s tokenizer already reads every emoji picked: nothing to teach.")
     texts, targets = emoji_texts(split, set(chars), config.emoji_examples, config.seed)

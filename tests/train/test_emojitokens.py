@@ -123,6 +123,7 @@ def test_emoji_are_counted_one_character_each():
         ({"min_count": 0}, "min_count=0 must be 1 or more."),
         ({"emoji_examples": -1}, "emoji_examples=-1 must be 0 or more."),
         ({"learning_rate": 0.0}, "learning_rate=0.0 must be above 0."),
+        ({"init": "zero"}, "init='zero' is not known: use one of ('name', 'unk')."),
     ],
 )
 def test_bad_settings_are_clear_errors(kwargs, message):
