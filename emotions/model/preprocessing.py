@@ -36,6 +36,7 @@ CONFIG_KEY = "text_preprocessing"  # the config.json field a checkpoint declares
 # keep: as they are ([UNK] for BERT); words: their English names; tokens: as typed, tones removed,
 # for a tokenizer that has a token per emoji (emotions.train.emojitokens)
 EMOJI_MODES = ("keep", "words", "tokens")
+EMOJI_STEPS = {"words": "emoji read as their English names", "tokens": "emoji read as tokens of their own"}
 NAME_MODES = ("keep", "mask")  # keep: as typed; mask: first names as [NAME], GoEmotions' mask
 # Fitzpatrick skin-tone modifiers and the emoji variation selector: they carry no emotion,
 # and a tone must not change the answer (tested: 👍🏿 and 👍🏻 read alike).
@@ -69,8 +70,7 @@ def emoji_words_aligned(text: str) -> tuple[str, list[int], list[int]]:
     """``emoji_words(text)`` and, for each of its characters, the span of ``text`` it came from
     (``starts[j]``, ``ends[j]``): an emoji's name maps to the whole emoji, skin tone included,
     so explanations highlight what the visitor typed."""
-    keep = [i for i, c in enumerate(text) if not _NOISE.match(c)]
-    clean = "".join(text[i] for i in keep)
+    clean, keep, _ = without_tones_aligned(text)  # keep[j]: where clean[j] was in text
     out, starts, ends, at = [], [], [], 0
 
     def copy(upto: int) -> None:
@@ -154,10 +154,6 @@ class Preprocessing:
 
     def describe(self) -> str:
         """One line for model cards and logs."""
-        steps = {
-            "words": ["emoji read as their English names"],
-            "tokens": ["emoji read as tokens of their own"],
-        }
-        steps = steps.get(self.emoji, [])
+        steps = [EMOJI_STEPS[self.emoji]] if self.emoji in EMOJI_STEPS else []
         steps += ["first names masked as [NAME]"] if self.names == "mask" else []
         return ", ".join(steps) or "texts read as they are"

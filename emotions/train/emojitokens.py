@@ -31,7 +31,7 @@ import torch
 from safetensors import safe_open
 from transformers import AutoTokenizer, DataCollatorWithPadding
 
-from emotions.emoji_emotions import EMOJI_EMOTIONS, HELD_OUT
+from emotions.emoji_emotions import HELD_OUT, characters
 from emotions.limits import MAX_LENGTH
 from emotions.model.checkpoint import check_checkpoint, load_torch_model
 from emotions.model.preprocessing import Preprocessing, without_tones
@@ -94,13 +94,13 @@ def emoji_in(text: str) -> list[str]:
 def held_out() -> set[str]:
     """The emoji the behaviour suite keeps out of training: they get a token (from their name)
     but no text that holds one is trained on."""
-    return {without_tones(emoji.emojize(name)) for name in HELD_OUT}
+    return {without_tones(c) for c in characters(HELD_OUT)}
 
 
 def pick_emoji(train_texts: list[str], min_count: int) -> list[str]:
     """The table's emoji, then those of ``min_count`` training texts or more, most common first,
     then the held-out ones."""
-    table = [without_tones(emoji.emojize(name)) for name in EMOJI_EMOTIONS]
+    table = [without_tones(c) for c in characters()]
     counts = Counter(c for text in train_texts for c in set(emoji_in(text)))
     common = [c for c, n in counts.most_common() if n >= min_count]
     return list(dict.fromkeys(table + common + sorted(held_out())))
