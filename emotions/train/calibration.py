@@ -24,6 +24,7 @@ from emotions.model.inference import EmotionClassifier
 from emotions.model.thresholds import save_thresholds
 
 from .data import DataArguments
+from .keptthresholds import keep_thresholds
 from .probabilities import calibration_report, fit_platt
 
 logger = logging.getLogger(__name__)
@@ -168,6 +169,13 @@ class CalibrateConfig:
             "--output, so scores are probabilities; the thresholds move onto them, detecting the same."
         },
     )
+    keep: str | None = field(
+        default=None,
+        metadata={
+            "help": "Keep this thresholds.json (and the maps beside it) instead of fitting new ones, "
+            "re-measuring dev: for a model changed only on texts the thresholds barely saw (teach-emoji's)."
+        },
+    )
 
     def __post_init__(self) -> None:
         if not self.output.endswith(".json"):
@@ -183,6 +191,8 @@ def calibrate(config: CalibrateConfig, data: DataArguments | None = None) -> dic
     fit calibration maps (multi-label models) and move the thresholds onto them."""
     start = time.perf_counter()
     data = data or DataArguments()
+    if config.keep:
+        return keep_thresholds(config.keep, config.model_dir, config.output, data)
     classifier = EmotionClassifier.from_pretrained(config.model_dir)
     multi = classifier.multi_label
     dev = data.load("dev", classifier.labels, multi).head(config.max_examples)

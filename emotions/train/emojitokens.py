@@ -61,6 +61,9 @@ class EmojiTokensConfig:
     emoji_examples: int = field(
         default=48, metadata={"help": "Examples per emoji of the table (0: GoEmotions' own only)."}
     )
+    data_repeats: int = field(
+        default=1, metadata={"help": "Times each training text with emoji is seen per pass (the table's examples once): the annotators' reading weighed above the table's."}
+    )  # fmt: skip
     epochs: int = field(default=4, metadata={"help": "Passes over the emoji texts."})
     learning_rate: float = field(default=3e-3, metadata={"help": "AdamW's learning rate for the emoji rows."})
     batch_size: int = field(default=32, metadata={"help": "Texts per step."})
@@ -71,7 +74,7 @@ class EmojiTokensConfig:
     )  # fmt: skip
 
     def __post_init__(self) -> None:
-        for name in ("min_count", "epochs", "batch_size"):
+        for name in ("min_count", "data_repeats", "epochs", "batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}={getattr(self, name)} must be 1 or more.")
         if self.emoji_examples < 0:
@@ -124,11 +127,13 @@ def add_emoji_tokens(model, tokenizer, chars: list[str], init: str = "name") -> 
     return ids
 
 
-def emoji_texts(split, chars: set[str], per_emoji: int, seed: int) -> tuple[list[str], np.ndarray]:
-    """GoEmotions' training texts that hold one of ``chars`` (and no held-out emoji), and the
-    table's examples."""
+def emoji_texts(
+    split, chars: set[str], per_emoji: int, seed: int, repeats: int = 1
+) -> tuple[list[str], np.ndarray]:
+    """GoEmotions' training texts that hold one of ``chars`` (and no held-out emoji), each
+    ``repeats`` times, and the table's examples."""
     found, unseen = [set(emoji_in(t)) for t in split.texts], held_out()
-    keep = [i for i, f in enumerate(found) if chars & f and not unseen & f]
+    keep = [i for i, f in enumerate(found) if chars & f and not unseen & f] * repeats
     extra_texts, extra_targets = emoji_examples(split, per_emoji, random.Random(seed))
     texts = [split.texts[i] for i in keep] + extra_texts
     return texts, np.concatenate([split.targets[keep], extra_targets])
@@ -198,7 +203,7 @@ def teach_emoji(config: EmojiTokensConfig, data: DataArguments | None = None) ->
     rows = add_emoji_tokens(model, tokenizer, chars, config.init)
     if not rows:
         raise ValueError(f"{src}'s tokenizer already reads every emoji picked: nothing to teach.")
-    texts, targets = emoji_texts(split, set(chars), config.emoji_examples, config.seed)
+    texts, targets = emoji_texts(split, set(chars), config.emoji_examples, config.seed, config.data_repeats)
     prep = Preprocessing(emoji="tokens", names=Preprocessing.from_config(model.config).names)
     dataset = TextDataset(tokenizer, list(map(prep, texts)), label_rows(targets, True), MAX_LENGTH)
     logger.info("%d emoji tokens, trained on %d texts", len(rows), len(dataset))

@@ -153,6 +153,43 @@ def test_calibration_maps_keep_the_detections_and_reach_every_way_in(
     assert served.calibration.global_default == data["global_threshold"]
 
 
+def test_calibrate_keep_copies_the_thresholds_and_maps_and_measures_dev_again(
+    trained, tiny_data, tmp_path, monkeypatch
+):
+    from sklearn.metrics import f1_score
+
+    from emotions.model.outputs import detected
+    from emotions.train import probabilities
+
+    monkeypatch.setattr(probabilities, "MIN_POSITIVES", 3)
+    _, out = trained
+    fitted, kept = tmp_path / "fitted" / "thresholds.json", tmp_path / "kept" / "thresholds.json"
+    data_args = ["--model-dir", str(out), "--data-dir", str(tiny_data)]
+    assert main(["calibrate", *data_args, "--output", str(fitted)]) == 0
+    record = json.loads(fitted.read_text())
+    record["dev_macro_f1"] = 0.9999  # as if fitted on another model: the kept record must not say it
+    fitted.write_text(json.dumps(record))
+    assert main(["calibrate", *data_args, "--keep", str(fitted), "--output", str(kept)]) == 0
+    again = json.loads(kept.read_text())
+    assert again["thresholds"] == record["thresholds"]
+    assert set(again["rollups"]) == {"ekman", "sentiment"}
+    assert again["rollups"]["ekman"]["thresholds"] == record["rollups"]["ekman"]["thresholds"]
+    maps = "calibration_maps.json"
+    assert (kept.parent / maps).read_bytes() == (fitted.parent / maps).read_bytes()
+    assert again["kept_from"] == {"thresholds": str(fitted), "dev_macro_f1": 0.9999}
+
+    clf = EmotionClassifier.from_pretrained(out, kept)
+    lines = (tiny_data / "dev.tsv").read_text().splitlines()
+    texts = [line.split("\t")[0] for line in lines]
+    targets = np.zeros((len(lines), len(LABELS)), dtype=int)
+    for i, line in enumerate(lines):
+        targets[i, [int(j) for j in line.split("\t")[1].split(",")]] = 1
+    preds = detected(clf.predict_proba(texts), clf.threshold_array, True)
+    expected = f1_score(targets, preds, average=None, zero_division=0)
+    assert again["dev_macro_f1"] == pytest.approx(expected.mean(), abs=1e-4)
+    assert main(["calibrate", *data_args, "--keep", str(tmp_path / "none.json")]) == 1
+
+
 def test_predict_reads_stdin_and_writes_csv(trained):
     root, out = trained
     cmd = [sys.executable, "-m", "emotions", "predict", "--model-dir", str(out), "--thresholds", "",

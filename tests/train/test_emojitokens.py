@@ -110,6 +110,8 @@ def test_held_out_emoji_get_a_token_but_no_training_text():
     assert char in chars and "😂" in chars
     texts, targets = emoji_texts(split, set(chars), per_emoji=0, seed=0)
     assert texts == ["so funny 😂"] and targets.shape == (1, 28)
+    texts, targets = emoji_texts(split, set(chars), per_emoji=0, seed=0, repeats=3)
+    assert texts == ["so funny 😂"] * 3 and (targets == split.targets[1]).all()
 
 
 def test_emoji_are_counted_one_character_each():
@@ -121,6 +123,7 @@ def test_emoji_are_counted_one_character_each():
     "kwargs, message",
     [
         ({"min_count": 0}, "min_count=0 must be 1 or more."),
+        ({"data_repeats": 0}, "data_repeats=0 must be 1 or more."),
         ({"emoji_examples": -1}, "emoji_examples=-1 must be 0 or more."),
         ({"learning_rate": 0.0}, "learning_rate=0.0 must be above 0."),
         ({"init": "zero"}, "init='zero' is not known: use one of ('name', 'unk')."),
