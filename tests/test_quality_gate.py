@@ -8,10 +8,11 @@ Floors, each with its reason:
   test texts (measured 90.9% on 2026-12-04, int8 per text: see docs/benchmarks.md; int8 arithmetic moves scores near a
   threshold, so a few texts flip);
 - a text gets the same answer alone and in a batch on the served backend (issue 28);
-- the behaviour suite's name targets (issue 23): a name must not change the answer
-  (``BEHAVIOUR_FLOORS``, the issue's targets). Its emoji targets join the gate with the checkpoint
-  that meets them without losing macro-F1: the committed weights read every emoji as [UNK], and
-  the retrains that read emoji cost 0.005-0.011 test macro-F1 (docs/model.md);
+- the behaviour suite's emoji and name targets (issue 23, ``BEHAVIOUR_FLOORS``): an emoji alone,
+  or one that gives a plain sentence its feeling, gets the emotion people mean in at least 80% of
+  the cases, distinct emoji get distinct answers in 95% (the committed weights hold a token per
+  common emoji, taught by ``teach-emoji``: measured 96%, 86% and 100%, docs/model.md); a name must
+  not change the answer;
 - the probabilities are calibrated (issue 25): ECE over emotions at most 0.02, over scores of
   0.2 and up at most 0.05 (the issue's targets), and the calibrated thresholds detect exactly
   what the score thresholds did.
@@ -33,7 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL, THRESHOLDS = ROOT / "model", ROOT / "thresholds" / "thresholds.json"
 MACRO_F1_FLOOR = 0.538
 AGREEMENT_FLOOR = 0.90
-BEHAVIOUR_FLOORS = {"name swap": 0.98, "names that are also words": 0.80, "emoji skin tone": 1.0}
+BEHAVIOUR_FLOORS = {
+    "emoji alone": 0.80,  # the issue's target: 80% of texts whose feeling an emoji carries
+    "emoji gives a plain sentence its feeling": 0.80,
+    "distinct emoji, distinct answers": 0.95,  # "distinct emoji get distinct answers", less a few pairs
+    "emoji skin tone": 1.0,
+    "name swap": 0.98,
+    "names that are also words": 0.80,
+}
 AUDIT_DIFFERING_CEILING = 0.02  # same-sentence EEC name pairs with different labels
 ECE_CEILING, ECE_NOTABLE_CEILING = 0.02, 0.05
 
@@ -78,7 +86,7 @@ def test_the_probabilities_are_calibrated_and_detect_what_the_scores_did(served,
     assert same.all(), f"{(~same.all(1)).sum()} test texts detect other labels through the maps"
 
 
-def test_a_name_does_not_change_the_served_model_s_answer(served):
+def test_the_served_model_reads_emoji_and_a_name_does_not_change_its_answer(served):
     from emotions.train.audit import audit
     from emotions.train.behaviour import suite
     from emotions.train.checklist import run

@@ -26,7 +26,8 @@ from emotions.labels import LABELS, emoji_for
 from .behave import END as BEHAVIOUR_END
 from .behave import START as BEHAVIOUR_START
 from .behave import section as behaviour_section
-from .cardfacts import HUB_BASE, gets_goemotions_card, model_labels
+from .cardfacts import HUB_BASE, emoji_tokens_record, gets_goemotions_card, model_labels, model_row_name
+from .cardlines import augmentation_line, family_line, origin_lines, reading_lines, reproduce_lines
 from .cardtables import (
     calibration_table,
     metric,
@@ -50,24 +51,6 @@ class CardConfig:
         default="README.md",
         metadata={"help": "Project README whose results block is refreshed ('' to skip)."},
     )
-
-
-def origin_lines(train_cfg: dict, model_config: dict) -> tuple[str, str]:
-    """Where the weights come from (the card's first line) and the command that made them."""
-    base = f"[{HUB_BASE}](https://huggingface.co/{HUB_BASE})"
-    distilled = train_cfg.get("distillation")
-    if not distilled:
-        return (
-            f"{base} (6 layers, 384 wide, 22M parameters) fine-tuned on",
-            "python -m emotions train --output-dir model",
-        )
-    layers, n = distilled["student_layers"], model_config["num_hidden_layers"]
-    start = "the teacher's" if distilled["student_init"] == "teacher" else f"{base}'s"
-    origin = (
-        f"A {n}-layer student ({start} layers {layers}, 384 wide) distilled from the project's 6-layer "
-        f"model (itself {base} fine-tuned), on the teacher's probabilities and the gold labels of"
-    )
-    return origin, f"python -m emotions distill --num-layers {n} --output-dir {train_cfg['output_dir']}"
 
 
 def front_matter(report: dict, repo_id: str) -> str:
@@ -103,77 +86,16 @@ def front_matter(report: dict, repo_id: str) -> str:
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
 
 
-def update_readme(readme: Path, report: dict) -> None:
+def update_readme(readme: Path, report: dict, model: str) -> None:
     """Replace the block between the README's results markers with the card's table."""
     macro = report["model"]["emotions"]["per-class"]["macro_f1"]
     body = (
         f"GoEmotions test split ({report['model']['n_test']} texts); every threshold chosen on dev. "
         f"Test macro-F1 with the calibrated per-class thresholds the app uses: **{macro:.3f}**.\n\n"
-        f"{results_table(report)}\n\nWritten by `python -m emotions card` from `reports/metrics.json` "
+        f"{results_table(report, model=model)}\n\nWritten by `python -m emotions card` from `reports/metrics.json` "
         f"(`python -m emotions evaluate`); per-emotion scores in [the model card](model/README.md)."
     )
     refresh_results_block(readme, body)
-
-
-def reading_lines(declared: dict) -> tuple[str, str]:
-    """What the checkpoint reads (its ``text_preprocessing``), and the line for plain transformers."""
-    names, emoji, tokens = (
-        declared.get("names") == "mask", declared.get("emoji") == "words", declared.get("emoji") == "tokens"
-    )  # fmt: skip
-    said = f'(`config.json`: `"text_preprocessing": {json.dumps(declared)}`)'
-    reads = [
-        "**people's first names as `[NAME]`**, the mask GoEmotions was annotated with, so a name swap "
-        "cannot change the answer"
-        if names
-        else "",
-        "**emoji as their English names**" if emoji else "",
-        "**emoji as tokens of their own** (`python -m emotions teach-emoji`: one learned token per common "
-        "emoji; every other weight as trained)"
-        if tokens
-        else "",
-    ]
-    reads = " and ".join(r for r in reads if r)
-    first = f"It reads {reads} {said}." if reads else "It reads texts as they are."
-    if not (emoji or tokens):
-        first += " Its tokenizer reads every emoji as `[UNK]` (see Behaviour)."
-    steps = []
-    if emoji:
-        steps.append(
-            'read emoji as words: `text = emoji.replace_emoji(re.sub("[\\U0001F3FB-\\U0001F3FF\\uFE0F]", "", text), '
-            'replace=lambda e, d: " " + d["en"].strip(":").replace("_", " ") + " ")` (the `emoji` package)'
-        )
-    if tokens:
-        steps.append(
-            'remove skin tones: `text = re.sub("[\\U0001F3FB-\\U0001F3FF\\uFE0F]", "", text)` (the tokenizer '
-            "holds the emoji tokens)"
-        )
-    if names:
-        steps.append(
-            "mask first names with `emotions.text.namemask.mask_names` (Faker's first-name lists and a "
-            'verb rule; "Jamal feels angry." -> "[NAME] feels angry.")'
-        )
-    plain = (
-        f"With plain transformers, apply the same preprocessing first: {'; then '.join(steps)}."
-        if steps
-        else ""
-    )
-    return first, plain
-
-
-def augmentation_line(train_cfg: dict) -> str:
-    if (
-        not train_cfg.get("emoji_examples")
-        and not train_cfg.get("name_fill")
-        and not train_cfg.get("typo_rate")
-    ):
-        return "No augmentation: dev and test as released, the training split as released."
-    return (
-        "Augmentation of the training split only (`emotions/train/augment.py`; dev and test as released): "
-        f"a share of {train_cfg.get('name_fill', 0)} of the texts with `[NAME]` masks get real first names of "
-        f"many origins and both genders; {train_cfg.get('emoji_examples', 0)} examples per emoji of a table of "
-        "common emoji and the emotion each carries (`emotions/emoji_emotions.py`); one or two typos in "
-        f"{train_cfg.get('typo_rate', 0):.0%} of the texts."
-    )
 
 
 def write_card(config: CardConfig) -> Path:
@@ -188,16 +110,23 @@ def write_card(config: CardConfig) -> Path:
             model_dir, report_dir, config.repo_id, config.readme, report, thresholds, train_cfg, dev, labels
         )
     template = (Path(__file__).parent / "card_template.md").read_text()
-    declared = json.loads((model_dir / "config.json").read_text()).get("text_preprocessing") or {}
-    reads, plain = reading_lines(declared)
-    origin, command = origin_lines(train_cfg, json.loads((model_dir / "config.json").read_text()))
+    config_json = json.loads((model_dir / "config.json").read_text())
+    reads, plain = reading_lines(config_json.get("text_preprocessing") or {})
+    origin, command = origin_lines(train_cfg, config_json, emoji_tokens_record(model_dir))
     text = template.replace("{behaviour}", "{{behaviour}}").format(
         origin=origin,
+        family=family_line(train_cfg, config.repo_id),
+        use_dir=config.model_dir,
+        use_thresholds=config.thresholds,
+        use_flag="" if Path(config.model_dir) == Path("model") else f" --model-dir {config.model_dir}",
+        reproduce=reproduce_lines(
+            config.model_dir, config.thresholds, config.report_dir, config.repo_id, thresholds
+        ),
         command=command,
         repo_id=config.repo_id,
         base=HUB_BASE,
         labels=" ".join(f"{emoji_for(n)} {n}" for n in LABELS),
-        results=results_table(report),
+        results=results_table(report, model=model_row_name(model_dir, config_json)),
         per_class=per_class_table(report, thresholds),
         calibration=calibration_table(report),
         reads=reads,
@@ -227,6 +156,6 @@ def write_card(config: CardConfig) -> Path:
     if (report_dir / "reliability.png").is_file():  # the card shows it
         shutil.copyfile(report_dir / "reliability.png", model_dir / "reliability.png")
     if config.readme and Path(config.readme).is_file():
-        update_readme(Path(config.readme), report)
+        update_readme(Path(config.readme), report, model_row_name(model_dir, config_json))
     logger.info("Wrote %s and %s", card, model_dir / "per_class.csv")
     return card

@@ -7,7 +7,10 @@ flags that reproduce it, and the base model.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import numpy as np
 
 from emotions.labels import is_goemotions
 from emotions.model.outputs import config_labels
@@ -86,3 +89,33 @@ def base_name(train_cfg: dict) -> str:
     """The base model ``train`` started from (the shipped MiniLM by its Hub id)."""
     base = str(train_cfg.get("base_model") or HUB_BASE)
     return HUB_BASE if "minilm_l6_v2" in base.lower().replace("-", "_") else base
+
+
+def emoji_tokens_record(model_dir: Path) -> dict | None:
+    """What ``teach-emoji`` recorded beside a checkpoint (``emoji_tokens.json``), or None."""
+    path = model_dir / "emoji_tokens.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def teach_emoji_command(record: dict | None) -> str:
+    """The ``teach-emoji`` step a checkpoint went through (its ``emoji_tokens.json``), or ''."""
+    if not record:
+        return ""
+    return (
+        f"; python -m emotions teach-emoji --model-dir {record['model_dir']} --output-dir {record['output_dir']}"
+        f" --emoji-examples {record['emoji_examples']} --data-repeats {record.get('data_repeats', 1)}"
+        f" --epochs {record['epochs']} --learning-rate {record['learning_rate']}"
+    )
+
+
+def model_row_name(model_dir: Path, model_config: dict) -> str:
+    """The results table's name for the model: its layers and parameters, counted from the weights."""
+    from safetensors import safe_open
+
+    path, count = model_dir / "model.safetensors", 0
+    if path.is_file():
+        with safe_open(str(path), framework="numpy") as weights:
+            for key in weights.keys():
+                count += int(np.prod(weights.get_slice(key).get_shape()))
+    size = f", {count / 1e6:.0f}M" if count else ""
+    return f"**this model** (MiniLM-L{model_config.get('num_hidden_layers', '?')}{size})"

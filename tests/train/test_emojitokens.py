@@ -140,3 +140,14 @@ def test_explanations_highlight_the_emoji_typed(taught):
     words = explain(EmotionClassifier.from_pretrained(out, backend="torch"), text).words
     spans = {w.text: text[w.start : w.end] for w in words if w.tokens}  # words the model read
     assert spans["😂"] == "😂" and spans["👍🏿"] == "👍🏿"  # the emoji typed, its tone included
+
+
+def test_the_card_names_the_teach_emoji_step(taught):
+    from emotions.train.cardfacts import emoji_tokens_record, teach_emoji_command
+
+    source, out = taught
+    record = emoji_tokens_record(out)
+    command = teach_emoji_command(record)
+    assert command.startswith("; python -m emotions teach-emoji --model-dir ")
+    assert f"--epochs {record['epochs']}" in command and f"--output-dir {record['output_dir']}" in command
+    assert teach_emoji_command(emoji_tokens_record(source)) == ""  # a checkpoint without the step
