@@ -93,8 +93,11 @@ def test_deploy_needs_the_tests_runs_only_on_main_and_reads_the_token_only_from_
     assert deploy["env"]["EMOTIONS_MODEL_REPO"] == "${{ vars.HF_MODEL_REPO }}"
     assert deploy["env"]["EMOTIONS_SPACE_REPO"] == "${{ vars.HF_SPACE_REPO }}"
 
+    student = [s for s in deploy["steps"] if "--model-dir student" in s.get("run", "")]
+    assert student and "vars.HF_STUDENT_REPO" in student[0]["if"], "the student is published only when named"
+    assert "--thresholds student/thresholds/thresholds.json" in student[0]["run"]
     token_steps = [s for s in deploy["steps"] if "HF_TOKEN" in s.get("env", {})]
-    assert len(token_steps) == 3  # the check, and the two publish steps; not checkout or pip
+    assert len(token_steps) == 4  # the check, and the three publish steps; not checkout or pip
     for step in token_steps:
         assert step["env"]["HF_TOKEN"] == "${{ secrets.HF_TOKEN }}"
     for path in WORKFLOWS:
@@ -115,7 +118,7 @@ def test_deploy_without_the_secret_is_skipped_with_a_notice(ci):
     assert "::notice" in check["run"] and 'if [ -z "$HF_TOKEN" ]' in check["run"]
     assert "ready=false" in check["run"]
     for step in deploy["steps"][1:]:  # nothing else runs, so the job ends green, not failed
-        assert step["if"] == "steps.hub.outputs.ready == 'true'"
+        assert step["if"].startswith("steps.hub.outputs.ready == 'true'")
 
 
 def test_ci_run_is_valid_bash_and_rejects_skips():

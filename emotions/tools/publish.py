@@ -38,7 +38,7 @@ SPACE_REQUIRED = ("app.py", "requirements.txt", "README.md", "emotions/__init__.
 # Never in the Space, whatever SPACE_FILES grows into.
 SPACE_FORBIDDEN = (
     "tests/*", "data/*", "*__pycache__*", "*.pyc", ".git*", "*.env", ".env*", "*secret*", "*.pem",
-    "*.key", "*.safetensors", "*.bin", "*.pt", "*.pth", "*.ckpt", "*.onnx", "model/*", "thresholds/*",
+    "*.key", "*.safetensors", "*.bin", "*.pt", "*.pth", "*.ckpt", "*.onnx", "model/*", "student/*", "thresholds/*",
     "runs/*", "artifacts/*", "reports/*", ".venv/*",
     "emotions/train/*", "emotions/tools/*",  # training, benchmarks, publishing: not what a Space runs
 )  # fmt: skip

@@ -32,6 +32,13 @@ class Param:
     log: bool = False
     choices: tuple = ()
 
+    def holds(self, value) -> bool:
+        """Whether ``value`` (a recipe's) lies in this parameter's range."""
+        if self.kind == "categorical":
+            return value in self.choices
+        whole = self.kind == "float" or float(value).is_integer()
+        return isinstance(value, int | float) and whole and self.low <= value <= self.high
+
     def suggest(self, trial):
         """This parameter's value in an Optuna ``trial``."""
         if self.kind == "float":

@@ -46,6 +46,10 @@ class SweepConfig:
     prune_after: int = field(
         default=2, metadata={"help": "Trials that finish before any is pruned (median rule after)."}
     )
+    start_from_recipe: bool = field(
+        default=True,
+        metadata={"help": "A new study's first trial is train's recipe (its values inside the space), the baseline every trial is read against."},
+    )  # fmt: skip
 
     def __post_init__(self) -> None:
         if self.trials < 1:
@@ -71,6 +75,20 @@ def open_study(config: SweepConfig):
     return storage, optuna.create_study(
         storage=storage, study_name=config.study_name, direction="maximize", load_if_exists=True
     )
+
+
+def enqueue_recipe(study, space, recipe: TrainConfig) -> dict:
+    """Queue ``train``'s own values as the first trial (those the space holds; Optuna draws the
+    rest), so the table shows what the sweep found against what training does already."""
+    values = {}
+    for param in space:
+        value = getattr(recipe, param.name)
+        if param.holds(value):
+            values[param.name] = int(value) if param.kind == "int" else value  # epochs: 4.0 -> 4
+    if values:
+        logger.info("Trial 0 is train's recipe: %s", values)
+        study.enqueue_trial(values)
+    return values
 
 
 def retry_failed(study) -> None:
@@ -101,6 +119,8 @@ def sweep(config: SweepConfig, recipe: TrainConfig, data: DataArguments | None =
     space = load_space(config.space)
     storage, study = open_study(config)
     optuna.storages.fail_stale_trials(study)  # a killed sweep's running trial: failed
+    if config.start_from_recipe and not study.get_trials(deepcopy=False):
+        enqueue_recipe(study, space, recipe)
     retry_failed(study)
     todo = config.trials - finished(study)
     if todo > 0:

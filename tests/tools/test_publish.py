@@ -373,3 +373,20 @@ def test_repo_ids_default_from_the_environment_and_staging_never_holds_the_proje
     for staging in (project, project.parent):
         with pytest.raises(ValueError, match="staging_dir"):
             pub.PublishConfig(project_dir=str(project), staging_dir=str(staging))
+
+
+def test_the_committed_student_is_a_model_bundle_of_its_own(tmp_path):
+    """student/ (the faster model, docs/training.md) publishes like model/: checkpoint, card, thresholds."""
+    student = PROJECT_ROOT / "student"
+    if not (student / "model.safetensors").is_file():
+        pytest.skip("No student/ checkpoint in this checkout")
+    files = pub.model_files(student, student / "thresholds" / "thresholds.json")
+    assert {"config.json", "model.safetensors", "README.md", "thresholds/thresholds.json"} <= set(files)
+    assert "thresholds/calibration_maps.json" in files
+    card = (student / "README.md").read_text(encoding="utf-8")
+    assert "faster model" in card and "goemotions-minilm-student" in card
+    served = EmotionClassifier.from_pretrained(
+        student, student / "thresholds" / "thresholds.json", backend="torch"
+    )
+    assert tuple(served.labels) == tuple(LABELS) and served.calibrated
+    assert "gratitude" in served.predict("Thank you so much for your help!")[0].labels

@@ -44,6 +44,8 @@ def test_a_sweep_resumes_within_its_budget_and_train_reads_the_best_values(setup
     root, base, data, space = setup
     assert main(sweep_args(root, base, data, space, 2)) == 0
     assert len(trials(root)) == 2
+    recipe = trials(root)[0].params  # trial 0 is train's own recipe, the baseline
+    assert recipe == {"learning_rate": pytest.approx(1e-4), "loss": "focal", "pooling": "mean"}
     assert main(sweep_args(root, base, data, space, 3)) == 0  # one more, not three
     done = trials(root)
     assert len(done) == 3 and all(t.state.name in ("COMPLETE", "PRUNED") for t in done)
