@@ -23,6 +23,7 @@ variable ``EMOTIONS_BACKEND``. The ONNX backends need ``onnxruntime`` and ``onnx
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from collections.abc import Callable
@@ -56,13 +57,9 @@ def app_backend(name: str | None = None) -> str:
 
 
 def onnx_available() -> bool:
-    """True when ONNX Runtime and onnx (export, quantisation) can be imported."""
-    try:
-        import onnx  # noqa: F401
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """True when ONNX Runtime and onnx (export, quantisation) are installed. Found, not imported:
+    importing onnx took 1.9 s of the app's cold start (docs/model.md) and only an export needs it."""
+    return all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
 
 
 def pad_batch(rows: list[list[int]], pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:

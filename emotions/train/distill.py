@@ -43,7 +43,7 @@ class DistillConfig:
     student_init: str = field(
         default="teacher",
         metadata={"help": f"One of {INITS}: cut the student from the teacher's fine-tuned layers and head "
-                  "(started better, docs/distillation.md) or from --base-model's (a fresh head)."},
+                  "(started better, docs/training.md) or from --base-model's (a fresh head)."},
     )  # fmt: skip
     layer_choice: str = field(
         default="spread",

@@ -197,18 +197,28 @@ def test_int8_fuses_the_attention_and_quantises_every_matmul(tmp_path):
 
 
 def test_onnx_backends_need_onnxruntime(monkeypatch, tiny_model_dir):
-    import builtins
+    import importlib.util
 
-    real_import = builtins.__import__
+    real_find_spec = importlib.util.find_spec  # not installed: found by nobody
 
     def no_ort(name, *args, **kwargs):
-        if name.startswith("onnxruntime"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
+        return None if name.startswith("onnxruntime") else real_find_spec(name, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "__import__", no_ort)
+    monkeypatch.setattr(importlib.util, "find_spec", no_ort)
     with pytest.raises(ValueError, match="needs onnxruntime"):
         EmotionClassifier.from_pretrained(tiny_model_dir, backend="onnx-int8")
+
+
+def test_finding_onnx_does_not_import_it():
+    """The app asks whether ONNX is installed at every start; importing onnx costs seconds."""
+    import subprocess
+    import sys
+
+    code = "import sys; from emotions.model.backends import onnx_available; print(onnx_available(), 'onnx' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[1] == "False", out
 
 
 def test_bench_smoke(tmp_path, tiny_model_dir, tiny_thresholds, goemotions_dir, capsys):
