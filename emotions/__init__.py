@@ -11,7 +11,6 @@ The package by area (the tree is the architecture):
 """
 
 from emotions.labels import EMOJI, LABELS
-from emotions.model import configuration  # noqa: F401  (AutoConfig knows the mean-pooling head)
 from emotions.model.inference import EmotionClassifier, Prediction
 
 __all__ = ["EMOJI", "LABELS", "EmotionClassifier", "Prediction"]

@@ -26,11 +26,12 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from . import onnxfiles
 
@@ -40,6 +41,9 @@ BACKEND_ENV = "EMOTIONS_BACKEND"
 # The app's default: int8 ONNX answers 4x faster than torch with test macro-F1 within 0.001 of
 # it (docs/benchmarks.md). torch stays the reference, and the fallback without onnxruntime.
 APP_BACKEND = "onnx-int8"
+
+if TYPE_CHECKING:  # torch is imported only by the torch backend and exports: it takes seconds
+    import torch
 
 
 def resolve_backend(name: str | None = None, default: str = "torch") -> str:
@@ -91,10 +95,21 @@ class TorchRunner:
     def __init__(self, model: torch.nn.Module):
         self.model = model.eval()
 
-    @torch.inference_mode()
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-        ids, mask = torch.from_numpy(input_ids), torch.from_numpy(attention_mask)
-        return self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
+        import torch
+
+        with torch.inference_mode():
+            ids, mask = torch.from_numpy(input_ids), torch.from_numpy(attention_mask)
+            return self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
+
+
+def torch_threads() -> int:
+    """torch's thread count when torch is loaded, else what it would start with
+    (``$OMP_NUM_THREADS``, or 0: ONNX Runtime's default, one per physical core, as torch's)."""
+    if "torch" in sys.modules:
+        return sys.modules["torch"].get_num_threads()
+    value = os.environ.get("OMP_NUM_THREADS", "")
+    return int(value) if value.isdigit() else 0
 
 
 class OnnxRunner:
@@ -102,7 +117,7 @@ class OnnxRunner:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or torch.get_num_threads()  # same budget as torch
+        options.intra_op_num_threads = threads or torch_threads()  # same budget as torch
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.path = Path(path)

@@ -35,7 +35,7 @@ import emoji
 import numpy as np
 
 from emotions.labels import LabelSet
-from emotions.limits import MAX_LENGTH, MAX_TEXT_CHARS
+from emotions.limits import MAX_TEXT_CHARS
 
 from .backends import pad_batch
 from .inference import EmotionClassifier
@@ -113,14 +113,13 @@ def split_words(text: str) -> list[tuple[str, int, int]]:
 
 
 def _word_tokens(classifier: EmotionClassifier, text: str) -> tuple[list[int], list[Word], bool]:
-    tokenizer = classifier.tokenizer
-    if not getattr(tokenizer, "is_fast", False):
+    if classifier.encoder is None:
         raise ValueError("Explanations need a fast tokenizer (tokenizer.json) for word offsets.")
     read, src_start, src_end = classifier.preprocessing.aligned(text)  # what the model reads, mapped back
-    enc = tokenizer(read, truncation=True, max_length=MAX_LENGTH, return_offsets_mapping=True)
-    ids, word_ids = enc["input_ids"], enc.word_ids()
-    offsets = [(src_start[a], src_end[b - 1]) if b > a else (a, b) for a, b in enc["offset_mapping"]]
-    truncated = bool(enc.encodings[0].overflowing)  # tokens past the window
+    enc = classifier.encoder.encode(read)  # cut to MAX_LENGTH tokens, as the model reads it
+    ids, word_ids = enc.ids, enc.word_ids
+    offsets = [(src_start[a], src_end[b - 1]) if b > a else (a, b) for a, b in enc.offsets]
+    truncated = bool(enc.overflowing)  # tokens past the window
     spans = split_words(text)
     starts = [s for _, s, _ in spans]
     positions: list[list[int]] = [[] for _ in spans]

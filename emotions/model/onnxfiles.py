@@ -17,10 +17,12 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import torch
+from typing import TYPE_CHECKING
 
 from .checkpoint import load_torch_model
+
+if TYPE_CHECKING:  # imported by exports only: serving a file that exists needs no torch
+    import torch
 
 logger = logging.getLogger(__name__)
 CACHE_ENV = "EMOTIONS_ONNX_CACHE"
@@ -28,21 +30,27 @@ OPSET = 17
 INT8_NAME = "int8v4"  # in the int8 file's name: change it when the int8 recipe changes
 
 
-class _Logits(torch.nn.Module):
+def _logits_module(model: torch.nn.Module) -> torch.nn.Module:
     """The classifier as ``(input_ids, attention_mask) -> logits`` for the exporter."""
+    import torch
 
-    def __init__(self, model: torch.nn.Module):
-        super().__init__()
-        self.model = model
+    class Logits(torch.nn.Module):
+        def __init__(self, model: torch.nn.Module):
+            super().__init__()
+            self.model = model
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+
+    return Logits(model)
 
 
 def export_onnx(model: torch.nn.Module, path: str | Path, fused: bool = False) -> Path:
     """Export ``model`` (fp32, eval) to ONNX with dynamic batch and sequence axes; ``fused``:
     with its attention as one ONNX Runtime op per layer (see :func:`fuse_attention`)."""
     import warnings
+
+    import torch
 
     if fused:  # the fusion knows the graph of transformers' eager attention, not of SDPA's
         previous = model.config._attn_implementation
@@ -59,7 +67,7 @@ def export_onnx(model: torch.nn.Module, path: str | Path, fused: bool = False) -
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     # eval() on the wrapper too: the exporter puts the module back in its previous mode,
     # and a fresh nn.Module is in training mode (dropout on) for every later torch call.
-    wrapper = _Logits(model.float()).eval()
+    wrapper = _logits_module(model.float()).eval()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer chatter about shapes it treats as constants
         torch.onnx.export(

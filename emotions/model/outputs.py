@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
 
 @dataclass
@@ -25,9 +24,14 @@ def is_multi_label(config) -> bool:
 
 
 def activate(logits: np.ndarray, multi_label: bool) -> np.ndarray:
-    """Probabilities from logits ``[..., n_labels]``: sigmoid (multi-label) or softmax."""
-    t = torch.from_numpy(np.asarray(logits, dtype=np.float32))
-    return (torch.sigmoid(t) if multi_label else torch.softmax(t, dim=-1)).numpy()
+    """Probabilities from logits ``[..., n_labels]``: sigmoid (multi-label) or softmax, float32,
+    in numpy (the ONNX backends serve without importing torch)."""
+    x = np.asarray(logits, dtype=np.float32)
+    if multi_label:
+        with np.errstate(over="ignore"):  # exp(88+) is inf in float32, and 1 / inf is the right 0
+            return (1 / (1 + np.exp(-x))).astype(np.float32)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
 
 
 def detected(probs: np.ndarray, thresholds: np.ndarray | float, multi_label: bool) -> np.ndarray:

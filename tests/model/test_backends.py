@@ -74,11 +74,26 @@ def test_encode_gives_the_tokenizers_ids(reference):
     wrapper = clf.tokenizer(texts, truncation=True, max_length=MAX_LENGTH)["input_ids"]
     assert max(len(ids) for ids in wrapper) == MAX_LENGTH  # the long text is cut
     assert clf.encode(texts) == wrapper
-    clf._encoder, fast = None, clf._encoder  # the fallback for tokenizers without a backend
+    clf.encoder, fast = None, clf.encoder  # the fallback for tokenizers without a backend
     try:
         assert clf.encode(texts) == wrapper
     finally:
-        clf._encoder = fast
+        clf.encoder = fast
+
+
+def test_onnx_reads_tokenizer_json_as_transformers_does(reference, tiny_model_dir, tmp_path, monkeypatch):
+    """On ONNX the classifier tokenises with the tokenizers library alone (no transformers):
+    the same ids and padding id as transformers' tokenizer; that one still loads on demand."""
+    needs_onnx("onnx")
+    monkeypatch.setenv("EMOTIONS_ONNX_CACHE", str(tmp_path))
+    ref, _ = reference
+    EmotionClassifier.from_pretrained(tiny_model_dir, backend="onnx")  # exports (with torch)
+    clf = EmotionClassifier.from_pretrained(tiny_model_dir, backend="onnx")  # the file exists
+    texts = SAMPLE + ["happy " * 300, "caf\u00e9 \u2764\ufe0f\u200b <b>x</b> \U0001f600", " \t\n", ""]
+    assert clf._tokenizer is None and clf.encoder is not None
+    assert clf.encode(texts) == ref.tokenizer(texts, truncation=True, max_length=MAX_LENGTH)["input_ids"]
+    assert clf.pad_id == ref.tokenizer.pad_token_id
+    assert clf.tokenizer.vocab_size == ref.tokenizer.vocab_size  # loaded now, from the folder
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -321,3 +336,16 @@ def test_a_model_the_onnx_path_cannot_take_falls_back_to_torch(tmp_path, monkeyp
         clf = EmotionClassifier.from_pretrained(folder, backend="onnx")
     assert clf.backend == "torch" and "The onnx backend cannot run this model" in caplog.text
     assert clf.predict_proba(["thank you"]).shape == (1, len(clf.labels))
+
+
+def test_a_config_without_usable_label_ids_is_named(tmp_path):
+    import json
+
+    from emotions.model.checkpoint import read_config
+
+    (tmp_path / "config.json").write_text(json.dumps({"id2label": {"zero": "joy"}}))
+    with pytest.raises(ValueError, match=r"config.json: id2label must map label ids to names"):
+        read_config(tmp_path)
+    (tmp_path / "config.json").write_text(json.dumps({"id2label": {"1": "joy", "0": "anger"}}))
+    config = read_config(tmp_path)
+    assert config.id2label == {0: "anger", 1: "joy"} and config.num_labels == 2

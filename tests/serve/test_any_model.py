@@ -55,6 +55,12 @@ def test_every_architecture_on_every_backend(arch, tmp_path, monkeypatch):
         assert np.abs(probs - reference).max() <= TOLERANCE[backend], backend
         top = [p.labels[0] for p in clf.predict(texts)]
         assert top == [EKMAN[i] for i in reference.argmax(1)]  # the strongest is always detected
+        if backend != "torch":  # its file exists now: tokenizer.json read by tokenizers alone
+            again = EmotionClassifier.from_pretrained(folder, backend=backend)
+            assert again._tokenizer is None or not (folder / "tokenizer.json").is_file()
+            odd = [*texts, "caf\u00e9 \u2764\ufe0f <b>x</b> \U0001f600", "word " * 300, ""]
+            assert again.encode(odd) == clf.encode(odd) and again.pad_id == clf.pad_id, arch
+            assert np.array_equal(again.predict_proba(texts), probs)
 
 
 def test_a_single_label_model_without_thresholds_detects_its_top_label(single):
