@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from emotions.labels import is_goemotions
+from emotions.model.checkpoint import read_config
 from emotions.model.outputs import config_labels
 
 from .data import DataArguments
@@ -27,9 +28,7 @@ def model_labels(model_dir: Path, report: dict) -> tuple[str, ...]:
     if not path.is_file():
         rows = next(iter(report["model"]["per_class"].values()))
         return tuple(r["label"] for r in rows)
-    from transformers import PretrainedConfig
-
-    return config_labels(PretrainedConfig.from_json_file(str(path)), path)
+    return config_labels(read_config(model_dir), path)
 
 
 def is_multi_label_report(report: dict) -> bool:
