@@ -10,6 +10,8 @@ from pathlib import Path
 
 from emotions.limits import MAX_LENGTH
 
+_TOKENIZER_FILES = "(tokenizer.json / vocab.txt; restore them from the Hub or retrain)"
+
 
 def check_checkpoint(path: Path) -> None:
     """Fail early, naming the file, when a checkpoint folder is missing, broken or truncated.
@@ -129,7 +131,8 @@ def read_config(path: Path) -> CheckpointConfig:
 
 def load_encoder(path: Path):
     """``tokenizer.json``'s Rust tokenizer (the ``tokenizers`` library, no transformers) and the id
-    of its padding token (``tokenizer_config.json``'s ``pad_token``, else 0); None, 0 when the
+    of its padding token (``pad_token`` of ``tokenizer_config.json`` or ``special_tokens_map.json``,
+    else 0); None, 0 when the
     folder has only ``vocab.txt``. The same token ids as transformers' fast tokenizer (tested)."""
     file = path / "tokenizer.json"
     if not file.is_file():
@@ -139,9 +142,11 @@ def load_encoder(path: Path):
     try:
         encoder = Tokenizer.from_file(str(file))
     except Exception as err:
-        raise ValueError(f"Could not load the tokenizer {file}: {err}; restore it from the Hub.") from err
-    settings = path / "tokenizer_config.json"
-    pad = _read_json(settings).get("pad_token") if settings.is_file() else None
+        raise ValueError(f"Could not load the tokenizer in {path} {_TOKENIZER_FILES}: {err}") from err
+    pad = None
+    for name in ("tokenizer_config.json", "special_tokens_map.json"):  # older checkpoints: the map
+        found = _read_json(path / name) if (path / name).is_file() else None
+        pad = pad or (found.get("pad_token") if isinstance(found, dict) else None)
     pad = pad.get("content") if isinstance(pad, dict) else pad
     return encoder, (encoder.token_to_id(pad) if isinstance(pad, str) else None) or 0
 
@@ -153,9 +158,7 @@ def load_tokenizer(path: Path):
     try:
         return AutoTokenizer.from_pretrained(path)
     except Exception as err:
-        raise ValueError(
-            f"Could not load the tokenizer in {path} (tokenizer.json / vocab.txt): {err}"
-        ) from err
+        raise ValueError(f"Could not load the tokenizer in {path} {_TOKENIZER_FILES}: {err}") from err
 
 
 def truncating(backend):

@@ -349,3 +349,27 @@ def test_a_config_without_usable_label_ids_is_named(tmp_path):
     (tmp_path / "config.json").write_text(json.dumps({"id2label": {"1": "joy", "0": "anger"}}))
     config = read_config(tmp_path)
     assert config.id2label == {0: "anger", 1: "joy"} and config.num_labels == 2
+
+
+def test_tokenizer_json_is_read_without_transformers(tiny_model_dir, tmp_path):
+    """The ONNX path's tokenizer: its padding token from either settings file; a tokenizer.json
+    that is JSON but no tokenizer is named with the fix."""
+    import json
+    import shutil
+
+    from emotions.model.checkpoint import load_encoder
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, folder)
+    encoder, pad = load_encoder(folder)
+    assert pad == encoder.token_to_id("[PAD]")
+    settings = json.loads((folder / "tokenizer_config.json").read_text())
+    settings.pop("pad_token", None)
+    (folder / "tokenizer_config.json").write_text(json.dumps(settings))
+    (folder / "special_tokens_map.json").write_text(json.dumps({"pad_token": {"content": "[UNK]"}}))
+    assert load_encoder(folder)[1] == encoder.token_to_id("[UNK]")
+    (folder / "tokenizer.json").write_text(json.dumps({"not": "a tokenizer"}))
+    with pytest.raises(
+        ValueError, match=r"Could not load the tokenizer in .*tokenizer.json / vocab.txt; restore them"
+    ):
+        load_encoder(folder)
