@@ -108,9 +108,7 @@ class EmotionClassifier:
     def tokenizer(self):
         """The transformers tokenizer (loaded now if the classifier was built from tokenizer.json)."""
         if self._tokenizer is None:
-            from transformers import AutoTokenizer
-
-            self._tokenizer = AutoTokenizer.from_pretrained(self.source)
+            self._tokenizer = load_tokenizer(Path(self.source))
         return self._tokenizer
 
     @classmethod
