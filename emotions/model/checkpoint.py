@@ -132,8 +132,8 @@ def read_config(path: Path) -> CheckpointConfig:
 def load_encoder(path: Path):
     """``tokenizer.json``'s Rust tokenizer (the ``tokenizers`` library, no transformers) and the id
     of its padding token (``pad_token`` of ``tokenizer_config.json`` or ``special_tokens_map.json``,
-    else 0); None, 0 when the
-    folder has only ``vocab.txt``. The same token ids as transformers' fast tokenizer (tested)."""
+    else 0); None, 0 when the folder has only ``vocab.txt``. The same token ids as transformers'
+    fast tokenizer (tested)."""
     file = path / "tokenizer.json"
     if not file.is_file():
         return None, 0

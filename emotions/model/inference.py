@@ -139,11 +139,9 @@ class EmotionClassifier:
                 backend, runner = "torch", None
                 loaded = loaded or [load_torch_model(path)]
             model = loaded[0] if loaded else None
-        if model is None:  # ONNX: the config as JSON, tokenizer.json's tokenizer (no torch)
-            config, (encoder, pad_id) = read_config(path), load_encoder(path)
-        else:
-            config, encoder, pad_id = model.config, None, 0
-        tokenizer = load_tokenizer(path) if encoder is None else None
+        config = model.config if model is not None else read_config(path)  # ONNX: JSON, no torch
+        encoder, pad_id = load_encoder(path)  # tokenizer.json, read by the tokenizers library
+        tokenizer = load_tokenizer(path) if encoder is None else None  # only vocab.txt: transformers'
         labelset = LabelSet.from_pretrained(path, config_labels(config, path / "config.json"))
         found = load_thresholds(thresholds, labelset.labels) if thresholds is not None else None
         maps = maps_for(thresholds, labelset.labels) if thresholds is not None else None
