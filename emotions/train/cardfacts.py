@@ -104,6 +104,7 @@ def teach_emoji_command(record: dict | None) -> str:
         f"; python -m emotions teach-emoji --model-dir {record['model_dir']} --output-dir {record['output_dir']}"
         f" --emoji-examples {record['emoji_examples']} --data-repeats {record.get('data_repeats', 1)}"
         f" --epochs {record['epochs']} --learning-rate {record['learning_rate']}"
+        + (" --retrain" if record.get("retrain") else "")
     )
 
 

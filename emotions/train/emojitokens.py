@@ -12,7 +12,9 @@ table's examples (:func:`emotions.train.augment.emoji_examples`).
 
 The tokens live in the tokenizer, so whoever loads the checkpoint with plain transformers reads
 them too; the config declares ``{"emoji": "tokens"}`` (skin tones are removed before
-tokenizing). Calibrate the result on dev like any model.
+tokenizing). Calibrate the result on dev like any model. A student cut from such a model
+(``distill``) inherits its emoji rows, but its layers moved under them: ``--retrain`` trains
+those rows again, from where they are, every other weight still frozen.
 """
 
 from __future__ import annotations
@@ -73,6 +75,11 @@ class EmojiTokensConfig:
     init: str = field(
         default="name",
         metadata={"help": "Each new token starts as: 'name' (the mean of its name's word pieces) or 'unk' ([UNK]'s row)."},
+    )  # fmt: skip
+    # off: a model that already reads every emoji is refused, so nothing is taught twice by mistake
+    retrain: bool = field(
+        default=False,
+        metadata={"help": "Train again the rows of the emoji the tokenizer already reads (from where they are), as well as new ones: for a student cut from a teacher that reads emoji, whose layers moved under the rows."},
     )  # fmt: skip
 
     def __post_init__(self) -> None:
@@ -203,8 +210,13 @@ def teach_emoji(config: EmojiTokensConfig, data: DataArguments | None = None) ->
     split = data.load("train", labels, multi_label=True)
     chars = pick_emoji(split.texts, config.min_count)
     rows = add_emoji_tokens(model, tokenizer, chars, config.init)
+    if config.retrain:  # every picked emoji's row, old ones from where they are
+        rows = sorted(set(tokenizer.convert_tokens_to_ids(chars)))
     if not rows:
-        raise ValueError(f"{src}'s tokenizer already reads every emoji picked: nothing to teach.")
+        raise ValueError(
+            f"{src}'s tokenizer already reads every emoji picked: nothing to teach "
+            "(pass --retrain to train their rows again)."
+        )
     texts, targets = emoji_texts(split, set(chars), config.emoji_examples, config.seed, config.data_repeats)
     prep = Preprocessing(emoji="tokens", names=Preprocessing.from_config(model.config).names)
     dataset = TextDataset(tokenizer, list(map(prep, texts)), label_rows(targets, True), MAX_LENGTH)

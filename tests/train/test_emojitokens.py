@@ -18,7 +18,8 @@ from emotions.model import backends, onnxfiles
 from emotions.model.checkpoint import load_torch_model
 from emotions.model.explain import explain
 from emotions.model.inference import EmotionClassifier
-from emotions.train.emojitokens import EmojiTokensConfig, emoji_in, emoji_texts, pick_emoji
+from emotions.train.data import DataArguments
+from emotions.train.emojitokens import EmojiTokensConfig, emoji_in, emoji_texts, pick_emoji, teach_emoji
 from emotions.train.targets import Split
 
 PLAIN = ["i love it", "thanks so much !", "this is bad", "what ? why", "[NAME] is so happy"]
@@ -100,6 +101,39 @@ def test_the_training_loss_fell(taught):
     record = json.loads((out / "emoji_tokens.json").read_text())
     assert record["tokens"] >= 55 and record["texts"] > 0
     assert record["losses"][-1] < record["losses"][0]
+
+
+def test_a_model_that_reads_every_emoji_is_taught_again_only_when_asked(taught, tmp_path):
+    """A student cut from a taught teacher already has the rows: refused with the fix, then
+    --retrain moves those rows only, so a text without emoji keeps its answer."""
+    from emotions.train.cardfacts import emoji_tokens_record, teach_emoji_command
+
+    source, out = taught
+    data = write_tiny_goemotions(tmp_path / "data")
+    again = ["teach-emoji", "--model-dir", str(out), "--data-dir", str(data), *TINY]
+    with pytest.raises(
+        ValueError, match=re.escape("nothing to teach (pass --retrain to train their rows again)")
+    ):
+        teach_emoji(
+            EmojiTokensConfig(model_dir=str(out), output_dir=str(tmp_path / "no")),
+            DataArguments(data_dir=str(data)),
+        )
+    assert main([*again, "--output-dir", str(tmp_path / "again"), "--retrain"]) == 0
+    before, after = load_torch_model(out), load_torch_model(tmp_path / "again")
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    emoji_rows = sorted(set(tokenizer.convert_tokens_to_ids(["😂", "😡", "🙏"])))
+    old, new = before.get_input_embeddings().weight, after.get_input_embeddings().weight
+    assert old.shape == new.shape  # no new tokens
+    assert not torch.equal(old[emoji_rows], new[emoji_rows])  # the emoji rows trained again
+    others = torch.ones(len(old), dtype=torch.bool)
+    others[len(AutoTokenizer.from_pretrained(source)) :] = False
+    assert torch.equal(old[others], new[others])  # the word pieces' rows never move
+    scores = [
+        EmotionClassifier.from_pretrained(d, backend="torch").predict_proba(PLAIN)
+        for d in (out, tmp_path / "again")
+    ]
+    assert np.abs(scores[0] - scores[1]).max() <= 1e-6
+    assert teach_emoji_command(emoji_tokens_record(tmp_path / "again")).endswith(" --retrain")
 
 
 def test_held_out_emoji_get_a_token_but_no_training_text():
