@@ -3,7 +3,7 @@
 The peer is what a visitor would otherwise pick: a RoBERTa-base-sized classifier (the
 architecture of the most-used GoEmotions model; random weights cost the same) behind a
 stock transformers ``pipeline``. No RoBERTa tokenizer is available offline, so it uses our
-checkpoint's (BERT WordPiece, 30,522 ids; the peer's vocabulary is sized to match), which
+checkpoint's (BERT WordPiece, 30,522 ids and any added tokens; the peer's vocabulary is sized to match), which
 gives the same token counts within a few percent.
 """
 
@@ -58,22 +58,29 @@ def macro_f1(targets: np.ndarray, preds: np.ndarray) -> float:
     return float(np.mean(np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)))
 
 
-def save_peer(folder: Path, tokenizer_dir: Path) -> Path:
-    """A RoBERTa-base-sized classifier with random weights, saved like a downloaded model."""
-    import torch
-    from transformers import AutoTokenizer, RobertaConfig, RobertaForSequenceClassification
+def peer_config(tokenizer):
+    """A RoBERTa-base-sized config with a row for every id ``tokenizer`` makes (added tokens too:
+    the served model's emoji tokens lie past the 30,522 word pieces)."""
+    from transformers import RobertaConfig
 
-    if (folder / "config.json").is_file():
-        return folder
-    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
-    config = RobertaConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
+    return RobertaConfig(
+        vocab_size=len(tokenizer), hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
         intermediate_size=3072, max_position_embeddings=514, type_vocab_size=1,
         pad_token_id=tokenizer.pad_token_id, id2label=dict(enumerate(LABELS)),
         label2id={n: i for i, n in enumerate(LABELS)}, problem_type="multi_label_classification",
     )  # fmt: skip
+
+
+def save_peer(folder: Path, tokenizer_dir: Path) -> Path:
+    """A RoBERTa-base-sized classifier with random weights, saved like a downloaded model."""
+    import torch
+    from transformers import AutoTokenizer, RobertaForSequenceClassification
+
+    if (folder / "config.json").is_file():
+        return folder
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
     torch.manual_seed(0)
-    RobertaForSequenceClassification(config).save_pretrained(folder)
+    RobertaForSequenceClassification(peer_config(tokenizer)).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
 

@@ -16,7 +16,7 @@ import logging
 import numpy as np
 import pytest
 import torch
-from helpers import make_tiny_checkpoint
+from helpers import make_tiny_checkpoint, tiny_tokenizer
 from transformers import AutoConfig
 
 from emotions.limits import MAX_LENGTH
@@ -373,3 +373,15 @@ def test_tokenizer_json_is_read_without_transformers(tiny_model_dir, tmp_path):
         ValueError, match=r"Could not load the tokenizer in .*tokenizer.json / vocab.txt; restore them"
     ):
         load_encoder(folder)
+
+
+def test_the_peer_has_a_row_for_every_token_our_tokenizer_makes(tmp_path):
+    """The bench's peer borrows our tokenizer; the served model's emoji are added tokens past its
+    word pieces, so a peer sized by ``vocab_size`` alone crashed on the first text with an emoji."""
+    from emotions.tools.benchtools import peer_config
+
+    tokenizer = tiny_tokenizer(tmp_path)
+    tokenizer.add_tokens(["😂", "😭"])
+    ids = tokenizer("so sad 😭 😂")["input_ids"]
+    assert max(ids) >= tokenizer.vocab_size  # the emoji are added tokens
+    assert peer_config(tokenizer).vocab_size > max(ids)
