@@ -24,12 +24,22 @@ def origin_lines(train_cfg: dict, model_config: dict, emoji_record: dict | None 
             "python -m emotions train --output-dir model" + teach_emoji_command(emoji_record),
         )
     layers, n = distilled["student_layers"], model_config["num_hidden_layers"]
-    start = "the teacher's" if distilled["student_init"] == "teacher" else f"{base}'s"
+    teachers = distilled.get("teachers") or ["model"]
+    if len(teachers) == 1:
+        by = f"the project's 6-layer model (itself {base} fine-tuned)"
+        whose, first = "the teacher's", "the teacher's"
+    else:
+        by = f"the average of {len(teachers)} 6-layer models (the project's served model first; each {base} fine-tuned)"
+        whose, first = "the teachers' averaged", "the first teacher's"
+    start = first if distilled["student_init"] == "teacher" else f"{base}'s"
     origin = (
-        f"A {n}-layer student ({start} layers {layers}, 384 wide) distilled from the project's 6-layer "
-        f"model (itself {base} fine-tuned), on the teacher's probabilities and the gold labels of"
+        f"A {n}-layer student ({start} layers {layers}, 384 wide) distilled from {by}, "
+        f"on {whose} probabilities and the gold labels of"
     )
-    command = f"python -m emotions distill --num-layers {n} --output-dir {train_cfg['output_dir']}"
+    command = "python -m emotions distill"
+    if teachers != ["model"]:
+        command += " --teachers " + " ".join(teachers)
+    command += f" --num-layers {n} --output-dir {train_cfg['output_dir']}"
     return origin, command + teach_emoji_command(emoji_record)
 
 
@@ -115,12 +125,13 @@ def reproduce_lines(
     model_dir: str, thresholds_path: str, report_dir: str, repo_id: str, thresholds: dict
 ) -> str:
     """The calibrate, evaluate and card commands that wrote this card's numbers. Thresholds kept
-    from the model a checkpoint was taught from (``calibrate --keep``) say so."""
+    from the model a checkpoint was taught from (``calibrate --keep``) say so; the student's card
+    leaves the project README's results (the served model's) as they are (``--readme ''``)."""
     kept = (thresholds.get("kept_from") or {}).get("thresholds")
     how = f"--keep {kept} " if kept else ""
     return "\n".join([
         f"python -m emotions calibrate --model-dir {model_dir} {how}--output {thresholds_path}",
         f"python -m emotions evaluate --model-dir {model_dir} --thresholds {thresholds_path} --output-dir {report_dir}",
         f"python -m emotions card --model-dir {model_dir} --thresholds {thresholds_path} --report-dir {report_dir}"
-        + (f" --repo-id {repo_id}" if repo_id.endswith(STUDENT_SUFFIX) else ""),
+        + (f" --repo-id {repo_id} --readme ''" if repo_id.endswith(STUDENT_SUFFIX) else ""),
     ])  # fmt: skip
