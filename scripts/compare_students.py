@@ -30,7 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from emotions.model.inference import EmotionClassifier  # noqa: E402
 from emotions.model.outputs import detected  # noqa: E402
 from emotions.model.reading import read_document  # noqa: E402
-from emotions.tools.benchtools import document, macro_f1, matmul_gflops, peer_pipeline, save_peer  # noqa: E402
+from emotions.tools.benchtools import (  # noqa: E402
+    document,
+    latency_ms,
+    macro_f1,
+    matmul_gflops,
+    peer_pipeline,
+    save_peer,
+    throughput,
+)
 from emotions.train import behaviour, checklist  # noqa: E402
 from emotions.train.audit import audit  # noqa: E402
 from emotions.train.data import load_split  # noqa: E402
@@ -63,15 +71,9 @@ def speeds(clf: EmotionClassifier, test, singles: list[str], doc: str) -> tuple[
 
 
 def peer_speeds(pipe, test, singles: list[str], n_batch: int) -> tuple[float, float]:
-    start = time.perf_counter()
-    pipe(test.texts[:n_batch], batch_size=64)
-    batch = n_batch / (time.perf_counter() - start)
-    times = []
-    for text in singles:
-        start = time.perf_counter()
-        pipe(text)
-        times.append((time.perf_counter() - start) * 1000)
-    return batch, statistics.median(times)
+    """The peer's batch texts/s on the first ``n_batch`` test texts, and its one-text p50 in ms."""
+    batch, _ = throughput(lambda texts: pipe(texts, batch_size=64), test.texts[:n_batch])
+    return batch, latency_ms(pipe, singles)["p50_ms"]
 
 
 def with_peer(rows: list[dict], peer: list[tuple[float, float]], n_batch: int) -> None:
