@@ -174,19 +174,30 @@ class EmotionClassifier:
         return np.array([self.thresholds[n] for n in self.labels], dtype=dtype)
 
     def predict_proba(
-        self, texts: str | list[str], batch_size: int = BATCH_SIZE, progress: bool = False, raw: bool = False
+        self,
+        texts: str | list[str],
+        batch_size: int = BATCH_SIZE,
+        progress: bool = False,
+        raw: bool = False,
+        encoded: list[list[int]] | None = None,
     ) -> np.ndarray:
         """Probabilities ``[len(texts), n_labels]``, in input order: through the calibration
         maps when the model has them, unless ``raw`` (the model's own scores).
 
         Texts are sorted by length and padded per batch (at most ``batch_size`` texts and
         ``MAX_BATCH_TOKENS`` padded tokens), so a batch of short texts costs only their length.
+        ``encoded``: the texts' ids from :meth:`encode`, for a caller that already has them
+        (``read_document`` needs their lengths), so no text is preprocessed and tokenised twice.
         """
         texts = [t[:MAX_TEXT_CHARS] for t in ([texts] if isinstance(texts, str) else texts)]
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         if not texts:
             return out
-        enc = self.encode(texts)
+        if encoded is not None and len(encoded) != len(texts):
+            raise ValueError(
+                f"encoded holds {len(encoded)} texts' ids for {len(texts)} texts: pass encode(texts)."
+            )
+        enc = self.encode(texts) if encoded is None else encoded
         batches = length_batches([len(ids) for ids in enc], batch_size, MAX_BATCH_TOKENS)
         if progress:
             from tqdm.auto import tqdm

@@ -70,11 +70,14 @@ def read_document(
     text = text[:max_chars]
     pieces, conversation = split_document(text)
     texts = [text[p.start : p.end] for p in pieces] + [text]
-    lengths = [len(ids) for ids in classifier.encode(texts)]
+    encoded = classifier.encode(
+        texts
+    )  # scored as they are: predict_proba's 20,000-character cut is past max_chars
+    lengths = [len(ids) for ids in encoded]
     pieces = [
         Sentence(p.start, p.end, p.speaker, n >= MAX_LENGTH) for p, n in zip(pieces, lengths)
     ]  # a sentence the tokenizer cut is as long as the window
-    probs = classifier.predict_proba(texts, batch_size=batch_size)
+    probs = classifier.predict_proba(texts, batch_size=batch_size, encoded=encoded)
     return Reading(
         text,
         length,

@@ -147,3 +147,21 @@ def test_cli_reads_by_sentence(tiny_model_dir, tmp_path):
     assert [len(r["sentences"]) for r in rows] == [3, 1] and [r["language"] for r in rows] == ["en", "fr"]
     assert {"text", "start", "end", "scores", "labels"} <= set(rows[0]["sentences"][0])
     assert main([*args, "--by-sentence", "--format", "csv", "hi"]) == 1
+
+
+def test_each_text_of_a_reading_is_preprocessed_and_tokenised_once(app, monkeypatch):
+    classifier = app.SERVED.classifier
+    calls = []
+    encode = classifier.encode
+    monkeypatch.setattr(classifier, "encode", lambda texts: calls.append(len(texts)) or encode(texts))
+    reading = read_document(classifier, ISSUE)
+    assert calls == [4]  # the three sentences and the whole text, in one call
+    direct = classifier.predict_proba([reading.sentence_text(i) for i in range(3)] + [ISSUE])
+    assert np.allclose(reading.probs, direct[:3], atol=1e-5) and np.allclose(
+        reading.whole, direct[3], atol=1e-5
+    )
+
+
+def test_ids_for_other_texts_are_refused_with_the_fix(app):
+    with pytest.raises(ValueError, match=r"encoded holds 1 texts' ids for 2 texts: pass encode\(texts\)"):
+        app.SERVED.classifier.predict_proba(["one", "two"], encoded=[[101, 102]])
