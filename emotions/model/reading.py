@@ -70,9 +70,8 @@ def read_document(
     text = text[:max_chars]
     pieces, conversation = split_document(text)
     texts = [text[p.start : p.end] for p in pieces] + [text]
-    encoded = classifier.encode(
-        texts
-    )  # scored as they are: predict_proba's 20,000-character cut is past max_chars
+    # Encoded once, for the lengths and the scores (predict_proba's 20,000-character cut is past max_chars).
+    encoded = classifier.encode(texts)
     lengths = [len(ids) for ids in encoded]
     pieces = [
         Sentence(p.start, p.end, p.speaker, n >= MAX_LENGTH) for p, n in zip(pieces, lengths)
