@@ -161,6 +161,35 @@ def test_grouping_by_length_keeps_input_order(tmp_path):
     np.testing.assert_allclose(clf.predict_proba(texts, batch_size=3), one_by_one, atol=1e-5)
 
 
+class RowSum:
+    """A runner that answers each row with its ids' sum and its own name, and counts calls."""
+
+    def __init__(self, name: str, made: list):
+        self.name, self.calls = name, 0
+        made.append(self)
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        assert ids.shape[0] == 1 and mask.all()  # one row, its padding cut off
+        self.calls += 1
+        return np.array([[ids.sum(), ord(self.name[-1])]], dtype=np.float32)
+
+
+def test_per_text_shares_rows_among_its_copies_and_keeps_their_order():
+    made: list[RowSum] = []
+    runner = backends.PerText(RowSum("main", made), lambda: RowSum(f"copy{len(made)}", made), workers=2)
+    assert len(made) == 1  # the copies are made on the first batch, not before
+    ids, mask = pad_batch([[1] * n for n in range(1, 8)])
+    out = runner(ids, mask)
+    assert out[:, 0].tolist() == list(range(1, 8))  # each row's own answer, in input order
+    assert {chr(int(c)) for c in out[:, 1]} == {"1", "2"}  # both copies took rows
+    assert made[0].calls == 0
+    runner(*pad_batch([[4], [5, 6]]))
+    assert len(made) == 3  # made once
+    assert runner(*pad_batch([[3, 3]]))[0].tolist() == [6, ord("n")]  # one text: the main runner
+    serial = backends.PerText(RowSum("solo", []))
+    np.testing.assert_array_equal(serial(ids, mask)[:, 0], out[:, 0])
+
+
 def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
     needs_onnx("onnx")
     monkeypatch.setenv(onnxfiles.CACHE_ENV, str(tmp_path / "cache"))
