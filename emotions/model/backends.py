@@ -142,6 +142,8 @@ class PerText:
     a row's answer is the same whichever runs it (tests/model/test_batch_independence.py).
     """
 
+    pads = False  # each row runs unpadded: callers need not group rows by length
+
     def __init__(self, runner, make_one: Callable[[], object] | None = None, workers: int = 1):
         self.runner = runner
         self._make_one, self.workers = make_one, max(1, workers) if make_one else 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,10 @@ BATCH_SIZE = 64  # texts per forward pass when scoring many
 # ones. A cap of 512 pads to 2,103 (0.35x the time), 256 to 1,811 (about 10% less again);
 # the test set's throughput is the same for all three (measured in one process, alternating).
 MAX_BATCH_TOKENS = 256
+# Texts per call of a runner that runs each text alone (int8): a 5,000-character text's sentences
+# in one call, shared out among the cores, read 1.1x (served model) to 1.3x (student) faster than
+# in groups of 256 padded tokens, and the test split 1.1x (one process, alternating).
+UNPADDED_GROUP = 1024
 
 
 class EmotionClassifier:
@@ -198,7 +203,10 @@ class EmotionClassifier:
                 f"encoded holds {len(encoded)} texts' ids for {len(texts)} texts: pass encode(texts)."
             )
         enc = self.encode(texts) if encoded is None else encoded
-        batches = length_batches([len(ids) for ids in enc], batch_size, MAX_BATCH_TOKENS)
+        if getattr(self.runner, "pads", True):
+            batches = length_batches([len(ids) for ids in enc], batch_size, MAX_BATCH_TOKENS)
+        else:  # each text runs alone: no padding to save, and a large group shares out evenly among the cores
+            batches = length_batches([len(ids) for ids in enc], UNPADDED_GROUP, sys.maxsize)
         if progress:
             from tqdm.auto import tqdm
 

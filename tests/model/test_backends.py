@@ -23,7 +23,7 @@ from emotions.limits import MAX_LENGTH
 from emotions.model import backends, onnxfiles
 from emotions.model.backends import BACKENDS, length_batches, pad_batch, resolve_backend
 from emotions.model.checkpoint import load_torch_model
-from emotions.model.inference import EmotionClassifier
+from emotions.model.inference import MAX_BATCH_TOKENS, EmotionClassifier
 
 TOLERANCE = {"torch": 0.0, "onnx": 1e-4, "onnx-int8": 0.35}  # max |p - p_torch|
 MEAN_TOLERANCE = {"torch": 0.0, "onnx": 1e-5, "onnx-int8": 0.02}
@@ -188,6 +188,28 @@ def test_per_text_shares_rows_among_its_copies_and_keeps_their_order():
     assert runner(*pad_batch([[3, 3]]))[0].tolist() == [6, ord("n")]  # one text: the main runner
     serial = backends.PerText(RowSum("solo", []))
     np.testing.assert_array_equal(serial(ids, mask)[:, 0], out[:, 0])
+
+
+def test_texts_that_run_unpadded_come_in_one_call_and_padded_ones_in_capped_batches(tiny_model_dir):
+    clf = EmotionClassifier.from_pretrained(tiny_model_dir)
+    calls: list[tuple[int, int]] = []
+
+    class Spy:
+        def __init__(self, pads: bool):
+            self.pads = pads
+
+        def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+            calls.append(ids.shape)
+            return np.zeros((len(ids), len(clf.labels)), dtype=np.float32)
+
+    texts = ["word " * (n % 40) for n in range(300)]
+    clf.runner = Spy(pads=False)
+    clf.predict_proba(texts)
+    assert [n for n, _ in calls] == [300]  # one call: its runner shares the texts out among the cores
+    calls.clear()
+    clf.runner = Spy(pads=True)
+    clf.predict_proba(texts)
+    assert len(calls) > 1 and all(n * width <= MAX_BATCH_TOKENS or n == 1 for n, width in calls)
 
 
 def test_onnx_export_is_cached_per_checkpoint(tmp_path, monkeypatch):
