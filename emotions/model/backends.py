@@ -43,6 +43,9 @@ BACKEND_ENV = "EMOTIONS_BACKEND"
 # The app's default: int8 ONNX answers 4x faster than torch with test macro-F1 within 0.001 of
 # it (docs/benchmarks.md). torch stays the reference, and the fallback without onnxruntime.
 APP_BACKEND = "onnx-int8"
+# Single-threaded copies of the int8 session that share out a batch, at most (each holds the
+# weights: 23 MB for the served model), however many cores a big machine reports.
+MAX_COPIES = 8
 
 if TYPE_CHECKING:  # torch is imported only by the torch backend and exports: it takes seconds
     import torch
@@ -184,7 +187,7 @@ def per_text(path: Path, threads: int | None = None) -> PerText:
     core for many."""
     affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere every core counts
     cores = len(affinity(0)) if affinity else os.cpu_count()
-    workers = threads or torch_threads() or cores or 1
+    workers = min(threads or torch_threads() or cores or 1, MAX_COPIES)
     return PerText(OnnxRunner(path, threads), lambda: OnnxRunner(path, threads=1), workers)
 
 

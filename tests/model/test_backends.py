@@ -190,6 +190,14 @@ def test_per_text_shares_rows_among_its_copies_and_keeps_their_order():
     np.testing.assert_array_equal(serial(ids, mask)[:, 0], out[:, 0])
 
 
+def test_the_int8_runner_makes_a_copy_per_core_up_to_a_cap(tiny_model_dir):
+    needs_onnx("onnx-int8")
+    path = EmotionClassifier.from_pretrained(tiny_model_dir, backend="onnx-int8").runner.path
+    assert backends.per_text(path, threads=2).workers == 2
+    assert backends.per_text(path, threads=1).workers == 1  # one core: rows run one after another
+    assert backends.per_text(path, threads=64).workers == backends.MAX_COPIES  # memory: 8 copies at most
+
+
 def test_texts_that_run_unpadded_come_in_one_call_and_padded_ones_in_capped_batches(tiny_model_dir):
     clf = EmotionClassifier.from_pretrained(tiny_model_dir)
     calls: list[tuple[int, int]] = []
