@@ -140,9 +140,9 @@ class PerText:
     One row goes to ``runner`` (all the cores on one text: 1.7x faster than one core for a short
     text). Many rows are shared out among ``workers`` single-threaded copies made by ``make_one``
     on first use, one per core, each running its rows on a thread of its own: a short text
-    keeps two cores less busy than it keeps one, so the student's batch ran 1.65x and the
-    served model's 1.47x faster in one process (docs/benchmarks.md). Every copy runs the same file, so
-    a row's answer is the same whichever runs it (tests/model/test_batch_independence.py).
+    keeps two cores less busy than it keeps one, so batches ran 1.1x to 1.65x faster, and far
+    steadier, in one process (docs/benchmarks.md). Every copy runs the same file, so a row's
+    answer is the same whichever runs it (tests/model/test_batch_independence.py).
     """
 
     pads = False  # each row runs unpadded: callers need not group rows by length
