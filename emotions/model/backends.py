@@ -26,7 +26,6 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import onnxfiles
+from .threads import default_threads, usable_cores
 
 logger = logging.getLogger(__name__)
 BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -108,21 +108,12 @@ class TorchRunner:
             return self.model(input_ids=ids, attention_mask=mask).logits.float().numpy()
 
 
-def torch_threads() -> int:
-    """torch's thread count when torch is loaded, else what it would start with
-    (``$OMP_NUM_THREADS``, or 0: ONNX Runtime's default, one per physical core, as torch's)."""
-    if "torch" in sys.modules:
-        return sys.modules["torch"].get_num_threads()
-    value = os.environ.get("OMP_NUM_THREADS", "")
-    return int(value) if value.isdigit() else 0
-
-
 class OnnxRunner:
     def __init__(self, path: str | Path, threads: int | None = None):
         import onnxruntime as ort
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or torch_threads()  # same budget as torch
+        options.intra_op_num_threads = threads or default_threads()  # torch's budget, or the quota's
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.path = Path(path)
@@ -185,9 +176,7 @@ class PerText:
 def per_text(path: Path, threads: int | None = None) -> PerText:
     """The int8 runner: one session on every core for one text, one single-threaded copy per
     core for many."""
-    affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere every core counts
-    cores = len(affinity(0)) if affinity else os.cpu_count()
-    workers = min(threads or torch_threads() or cores or 1, MAX_COPIES)
+    workers = min(threads or default_threads() or usable_cores(), MAX_COPIES)
     return PerText(OnnxRunner(path, threads), lambda: OnnxRunner(path, threads=1), workers)
 
 
