@@ -45,12 +45,12 @@ def doc_ms(clf: EmotionClassifier, doc: str, repeats: int = 5) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="+", help="checkpoint folders")
     parser.add_argument("--data-dir", help="GoEmotions TSV folder (default: ../shared/...)")
     parser.add_argument("--rounds", type=int, default=5, help="timing rounds, alternating")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     test = load_split("test", args.data_dir)
     doc = document(test.texts[1000:], 5000)
     gflops = matmul_gflops()
