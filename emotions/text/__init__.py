@@ -8,7 +8,7 @@ import threading
 
 
 def warm_up() -> threading.Thread:
-    """Load the sentencizer (spaCy: seconds to import), the language identifier (about
+    """Load the sentencizer (spaCy: about a second to import), the language identifier (about
     100 MB while it unpacks) and the name lists (Faker's: 0.3 s) in a daemon thread, so that no
     request pays for them."""
     from .language import _identifier

@@ -11,13 +11,16 @@ syntok and blingfire, it got 16 of 16 right with the two steps below, the others
 - a piece with no letter or digit (an emoji, "!!!") joins the sentence before it on its line.
 
 Spans cover the text in order without overlap; whitespace between sentences is in none.
-spaCy takes seconds to import, so ``emotions.text.warm_up`` loads it in the background at start-up.
+spaCy takes about a second to import (without torch, which its thinc would load for nothing: see
+``_NoTorchForThinc``), so ``emotions.text.warm_up`` loads it in the background at start-up.
 """
 
 from __future__ import annotations
 
+import importlib.abc
 import logging
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,9 +40,29 @@ class Span:
         return text[self.start : self.end]
 
 
+class _NoTorchForThinc(importlib.abc.MetaPathFinder):
+    """Refuses ``import torch`` to thinc (spaCy's machine-learning library), which imports it
+    when installed just to know it is there: about 200 MB and 1.4 s that a rule-based
+    sentencizer never uses, in an app whose ONNX backend needs no torch. Every other import of
+    torch, on any thread, is left alone."""
+
+    def find_spec(self, name, path=None, target=None):
+        frame = sys._getframe(1)
+        while name == "torch" and frame is not None:
+            if frame.f_globals.get("__name__") == "thinc.compat":
+                raise ModuleNotFoundError("torch is not loaded for spaCy's sentencizer", name=name)
+            frame = frame.f_back
+        return None
+
+
 @lru_cache(maxsize=1)
 def _pipeline():
-    import spacy
+    blocker = _NoTorchForThinc()
+    sys.meta_path.insert(0, blocker)
+    try:
+        import spacy
+    finally:
+        sys.meta_path.remove(blocker)
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")

@@ -4,8 +4,11 @@ property tests over arbitrary text (spans cover it in order, no overlaps, nothin
 from __future__ import annotations
 
 import string
+import subprocess
+import sys
 
 import pytest
+from helpers import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -98,3 +101,16 @@ def test_a_conversation_keeps_its_speakers_and_empty_turns():
 )
 def test_the_language_a_text_looks_like(text, code):
     assert detect_language(text).code == code
+
+
+def test_the_sentencizer_loads_without_torch_and_leaves_torch_importable():
+    """spaCy's thinc imports torch when it is installed (about 200 MB); the app's ONNX backend
+    needs none, so the sentencizer loads without it, and torch still imports for whoever needs it."""
+    code = (
+        "import sys; from emotions.text.sentences import split_sentences; "
+        "assert len(split_sentences('I saw Dr. Smith. He waved.')) == 2; "
+        "print('torch' in sys.modules); import torch; print(torch.tensor([1]).sum().item())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "1"]
