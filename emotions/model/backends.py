@@ -188,9 +188,10 @@ def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], to
     if not onnx_available():
         raise ValueError(f"Backend {backend!r} needs onnxruntime and onnx: pip install -r requirements.txt")
     int8 = backend == "onnx-int8"
+    open_runner = per_text if int8 else OnnxRunner
     path = onnxfiles.onnx_file(model_dir, int8, load_model)
     try:
-        return per_text(path) if int8 else OnnxRunner(path)
+        return open_runner(path)
     except Exception as err:  # ONNX Runtime's errors (InvalidProtobuf, Fail) are RuntimeErrors
         if path.parent != onnxfiles.cache_dir():
             raise ValueError(
@@ -199,5 +200,4 @@ def make_runner(backend: str, model_dir: str | Path, load_model: Callable[[], to
             ) from err
         logger.warning("Cached ONNX file %s does not load (%s); exporting it again.", path, err)
         path.unlink()
-        path = onnxfiles.onnx_file(model_dir, int8, load_model)
-        return per_text(path) if int8 else OnnxRunner(path)
+        return open_runner(onnxfiles.onnx_file(model_dir, int8, load_model))

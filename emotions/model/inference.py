@@ -203,10 +203,10 @@ class EmotionClassifier:
                 f"encoded holds {len(encoded)} texts' ids for {len(texts)} texts: pass encode(texts)."
             )
         enc = self.encode(texts) if encoded is None else encoded
-        if getattr(self.runner, "pads", True):
-            batches = length_batches([len(ids) for ids in enc], batch_size, MAX_BATCH_TOKENS)
-        else:  # each text runs alone: no padding to save, and a large group shares out evenly among the cores
-            batches = length_batches([len(ids) for ids in enc], UNPADDED_GROUP, sys.maxsize)
+        # A runner that runs each text alone pads nothing: a large group shares out evenly among the cores.
+        pads = getattr(self.runner, "pads", True)
+        size, cap = (batch_size, MAX_BATCH_TOKENS) if pads else (UNPADDED_GROUP, sys.maxsize)
+        batches = length_batches([len(ids) for ids in enc], size, cap)
         if progress:
             from tqdm.auto import tqdm
 
