@@ -16,11 +16,13 @@ only when a verb follows it, as a name's would: "Joy was furious." -> "[NAME] wa
 "Hope you feel better." and "I feel such joy." keep it. Months and weekdays (April, June) are
 never masked. Lower-case and all-caps words are never masked: too many are words.
 
-A name no list holds ("Shereen", "Tyreek") is masked when it reads like one: a Titlecase word
-people never type in lowercase (:data:`WORDS_FILE`: every word typed in lowercase at least 3
-times in GoEmotions' training split, written by ``scripts/name_words.py``) followed by a verb
-("Shereen feels angry." -> "[NAME] feels angry."; "Netflix raised prices" keeps Netflix: people type
-"netflix"; a word no one typed in lowercase before 2019, such as "Covid", is masked).
+A name no list holds ("Shereen", "Oluwaseun", "Björn") is masked when it reads like one: a
+Titlecase word people never type in lowercase (:data:`WORDS_FILE`: every word typed in lowercase
+at least 3 times in GoEmotions' training split, written by ``scripts/name_words.py``) inside a
+sentence ("dinner with Shereen last night"), or starting one before a verb ("Shereen feels
+angry.") or before "and I" / "and me" ("Shereen and I left."). "Netflix raised prices" keeps
+Netflix: people type "netflix". Such a word inside a sentence is a proper noun, most often a
+name; a rare place or title masked with it reads as ``[NAME]`` (docs/model.md counts them).
 """
 
 from __future__ import annotations
@@ -53,7 +55,13 @@ _VERBS = frozenset(
     "will would can could should must never always just really and feel know think "
     "found saw gave took kept lost won broke bought brought heard met ran sent spent began became".split()
 )  # (irregular pasts: "-ed" catches the rest)
-_TITLECASE = re.compile(r"(?<![\w\[])([A-Z][a-z]+)\b(?!\])")
+# A capital then lower case, in any script ("Björn", "Żaneta"); checked by str.isupper/islower
+_TITLECASE = re.compile(r"(?<![\w\[])([^\W\d_a-z][^\W\d_A-Z]+)\b(?!\])")
+_SENTENCE_START = frozenset('.!?:;"“”()*-\n')  # what ends the text before a sentence's first word
+_PERSONS = frozenset("i me my he she him her we us they them you".split())  # "<name> and I"
+_LOOK_BACK = 32  # characters read before a word to place it in its sentence
+_ARTICLE = re.compile(r"\b(?:the|a|an)\s+$", re.IGNORECASE)
+_AND_WHO = re.compile(r"\s+and\s+([A-Za-z]+)\b")
 _NEXT_WORD = re.compile(r"(?:['’]s)?\s+([a-z]+)")
 
 
@@ -112,18 +120,37 @@ def words() -> frozenset[str]:
     return _word_list(WORDS_FILE)
 
 
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[max(0, at - _LOOK_BACK) : at].rstrip()  # a few characters: huge texts stay fast
+    return not before or before[-1] in _SENTENCE_START
+
+
+def _after_article(text: str, at: int) -> bool:
+    """ "the Steelers", "a Walmart": a person's name seldom follows an article."""
+    return _ARTICLE.search(text, max(0, at - _LOOK_BACK), at) is not None
+
+
 def _is_name(text: str, match: re.Match) -> bool:
-    word = match.group(1).lower()
+    typed = match.group(1)
+    if not (typed[0].isupper() and typed[1:].islower()):
+        return False
+    word = typed.lower()
     listed = word in first_names()
     if listed and word not in name_words():
         return True
     if not listed and word in words():
         return False
+    if not listed and word in _CALENDAR:
+        return False
+    inside = not _starts_sentence(text, match.start()) and not _after_article(text, match.start())
+    if not listed and word not in places() and inside:
+        return True  # an unknown word, capitalised inside a sentence: a proper noun, most often a name
     after = _NEXT_WORD.match(text, match.end())  # a name-word or an unknown word: a name if a verb follows
     if after is None:
         return False
-    if after.group(1) == "and":  # "Joy and I left": a name; an unknown word before "and": too unsure
-        return listed
+    if after.group(1) == "and":  # "Joy and I left": a name; an unknown word only before "and I"
+        who = _AND_WHO.match(text, match.end())
+        return listed or (who is not None and who.group(1).lower() in _PERSONS)
     return after.group(1) in _VERBS or after.group(1).endswith("ed")
 
 

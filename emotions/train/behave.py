@@ -19,7 +19,8 @@ from emotions.model.inference import EmotionClassifier
 
 from .audit import audit, audit_table
 from .behaviour import suite
-from .checklist import run, table
+from .checklist import Report, run, table
+from .heldout import held_out_suite
 
 logger = logging.getLogger(__name__)
 START, END = "<!-- behaviour:start -->", "<!-- behaviour:end -->"
@@ -58,13 +59,14 @@ def behave(config: BehaveConfig) -> dict:
     start = time.perf_counter()
     backend = app_backend(config.backend)
     classifier = EmotionClassifier.from_pretrained(config.model_dir, config.thresholds or None, backend)
-    reports = run(classifier, suite())
+    reports, held_out = run(classifier, suite()), run(classifier, held_out_suite())
     bias = audit(classifier)
     result = {
         "model_dir": config.model_dir,
         "backend": classifier.backend,
         "seconds": round(time.perf_counter() - start, 1),
         "suite": [r.as_dict() for r in reports],
+        "held_out": [r.as_dict() for r in held_out],
         "audit": bias,
     }
     out = Path(config.output_dir)
@@ -80,26 +82,24 @@ def behave(config: BehaveConfig) -> dict:
 
 def section(result: dict) -> str:
     """The model card's behaviour section, from a ``behaviour.json``."""
-    from .checklist import Report
 
-    reports = [
-        Report(
-            r["capability"],
-            r["type"],
-            r["cases"],
-            r["passed"],
-            r["target"],
-            r["about"],
-            r["failing_examples"],
-        )
-        for r in result["suite"]
-    ]
+    def reports(rows: list[dict]) -> list[Report]:
+        keys = ("capability", "type", "cases", "passed", "target", "about", "failing_examples")
+        return [Report(*(r[k] for k in keys)) for r in rows]
+
+    held_out = (
+        "\n\n### Held out\n\nThe emoji and name targets on cases written after the model was chosen "
+        "(`emotions/train/heldout.py`: new sentences, names and templates; the emoji also before the "
+        f"sentence):\n\n{table(reports(result['held_out']))}"
+        if result.get("held_out")
+        else ""
+    )
     return (
         f"Written by `python -m emotions behave` ({result['backend']} backend, the app's; "
         "`reports/behaviour.json`). MFT: one text and what it must read as; INV: two texts that must get "
         "the same labels; DIR: how the answer must move from the first text to the second. Every case "
         "is written for this suite (no GoEmotions text); the names are never used in training.\n\n"
-        f"{table(reports)}\n\n### Bias audit (Equity Evaluation Corpus templates)\n\n"
+        f"{table(reports(result['suite']))}{held_out}\n\n### Bias audit (Equity Evaluation Corpus templates)\n\n"
         "Mean probability of each emotion over the EEC sentences that carry it, by the group of the "
         "name (African-American / European-American, female / male) or of the gendered noun phrase:\n\n"
         f"{audit_table(result['audit'])}"

@@ -28,7 +28,18 @@ from emotions.text.namemask import mask_names, mask_names_aligned
         ("EMILY IS ANGRY", "EMILY IS ANGRY"),  # all caps: not masked (too many words)
         ("Shereen told me she was scared.", "[NAME] told me she was scared."),  # on no list, reads as a name
         ("Netflix raised its prices.", "Netflix raised its prices."),  # people type "netflix"
-        ("Shereen and I left.", "Shereen and I left."),  # an unknown word before "and": too unsure
+        ("Shereen and I left.", "[NAME] and I left."),  # an unknown word before "and I": a person
+        ("Shereen and the dog left.", "Shereen and the dog left."),  # before any other "and": too unsure
+        ("We had dinner with Oluwaseun last night.", "We had dinner with [NAME] last night."),  # inside
+        ("Happy birthday Björn, and you, Żaneta!", "Happy birthday [NAME], and you, [NAME]!"),  # any script
+        ("Oluwaseun!", "Oluwaseun!"),  # an unknown word starting a sentence, no verb: too unsure
+        ("We watched the Witcher again.", "We watched the Witcher again."),  # after an article: a title
+        ("I moved to Texas last year.", "I moved to Texas last year."),  # a place on Faker's lists
+        (
+            "Busy Thursday but Friday works.",
+            "Busy Thursday but Friday works.",
+        ),  # the calendar, before a verb too
+        ("über cool, Ünal", "über cool, [NAME]"),  # a lower-case first letter is never a name
         ("", ""),
     ],
 )
@@ -43,6 +54,14 @@ def test_every_masked_character_maps_back_to_the_name_typed():
     spans = {text[s:e] for s, e, c in zip(starts, ends, read) if c in "[NAME]"}
     assert {"Jamal", "Emily"} <= spans
     assert [text[s:e] for s, e in zip(starts, ends)][-1] == "!"
+
+
+def test_a_name_in_another_script_maps_back_whole():
+    text = "Привет, we met Żaneta 😂 and Ólafur there."
+    read, starts, ends = mask_names_aligned(text)
+    assert read == "Привет, we met [NAME] 😂 and [NAME] there."
+    spans = [text[s:e] for s, e, c in zip(starts, ends, read) if c in "[NAME]"]
+    assert set(spans) == {"Żaneta", "Ólafur"} and len(starts) == len(read)
 
 
 def test_the_name_list_is_large_and_holds_no_common_word():

@@ -8,7 +8,7 @@ import pytest
 
 from emotions.cli import main
 from emotions.model.inference import EmotionClassifier
-from emotions.train import audit, behaviour
+from emotions.train import audit, behaviour, heldout
 from emotions.train.behave import END, START
 from emotions.train.checklist import Capability, Case, run
 
@@ -56,6 +56,19 @@ def test_the_suite_covers_every_capability_the_issue_names():
     assert len(swaps.cases) == len(behaviour.NAME_TEMPLATES) * 190  # every pair of 20 names
 
 
+def test_the_held_out_cases_share_nothing_with_the_suite_or_the_audit():
+    from emotions.train.names import EEC_NAMES, SUITE_NAMES
+
+    held = set(heldout.NAMES) | set(heldout.NAMES_2)
+    seen = set(SUITE_NAMES) | {n for group in EEC_NAMES.values() for n in group}
+    assert len(held) == 48 and not held & seen
+    assert not set(heldout.PLAIN) & set(behaviour.PLAIN)
+    assert not set(heldout.TEMPLATES + heldout.TEMPLATES_2) & set(behaviour.NAME_TEMPLATES)
+    sizes = {c.name: len(c.cases) for c in heldout.held_out_suite()}
+    assert sizes["held out: emoji before a new plain sentence"] == 8 * len(behaviour.KEY_EMOJI)
+    assert sizes["held out: name swap, new names and templates (second set)"] == 8 * 276  # pairs of 24
+
+
 def test_the_audit_counts_name_pairs_and_groups(classifier):
     sentences = audit.sentences()
     assert len(sentences) == 4 * (4 * 5 + 3 * 5) * 60  # emotions x frames x (40 names + 20 phrases)
@@ -74,8 +87,13 @@ def test_behave_writes_the_json_and_the_card_section(tiny_model_dir, tiny_thresh
     assert main([*argv, "--backend", "torch", "--output-dir", str(tmp_path), "--card", str(card)]) == 0
     result = json.loads((tmp_path / "behaviour.json").read_text())
     assert {r["capability"] for r in result["suite"]} == {c.name for c in behaviour.suite()}
+    assert [r["capability"] for r in result["held_out"]] == [c.name for c in heldout.held_out_suite()]
     text = card.read_text()
     assert "old" not in text and text.endswith("after\n") and "| name swap | INV |" in text
+    assert (
+        "### Held out" in text
+        and "| held out: name swap, new names and templates (second set) | INV |" in text
+    )
     assert "Same-sentence name pairs" in capsys.readouterr().out
 
 

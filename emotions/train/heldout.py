@@ -1,0 +1,89 @@
+"""Held-out cases: the emoji and name targets, on texts nothing was chosen by.
+
+The behaviour suite (:mod:`emotions.train.behaviour`) chose the shipped model: its emoji cases
+picked the emoji recipe, and the audit's misses shaped the name-masking rule. So its pass rates
+are no longer a held-out figure. These cases were written on 2026-12-06, after the model was
+chosen and before it was run on them: new plain sentences, the emoji at the start as well as
+the end (training only ever appends them), pairs of emoji on one sentence, new name templates
+(names after a verb and at the end too) and new names of many origins, none of them in the
+suite or the audit (ten are on ``train --name-fill``'s list, which no shipped model was trained
+with: ``name_fill`` is 0 or absent in their ``training_config.json``). ``python -m emotions
+behave`` runs them beside the suite, with the suite's targets. Change them and they stop being
+held out: add new ones instead.
+
+The first name set (``NAMES``, ``TEMPLATES``) failed: 91.3% of its pairs got the same labels
+(target 98%), because a name on no list was masked only before a verb. The masking rule was
+widened for it (docs/model.md), so that set is no longer held out; the second
+(``NAMES_2``, ``TEMPLATES_2``) was written before the widened rule was run on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from .behaviour import KEY_EMOJI, detects
+from .checklist import Capability, Case
+
+PLAIN = (
+    "I just got home from work", "My cousin is visiting this weekend", "I finished reading the book",
+    "We moved the couch to the other room", "The results came out this morning", "She sent me the photos",
+    "I have a dentist appointment tomorrow", "He bought a new bike",
+)  # fmt: skip
+NAMES = (
+    "Oluwaseun", "Nkechi", "Xiomara", "Thandiwe", "Kwame", "Anh", "Sipho", "Zainab", "Jaroslav", "Aigerim",
+    "Rangi", "Ximena", "Bogdan", "Keanu", "Saoirse", "Rahul", "Ngozi", "Tomasz", "Hana", "Mehmet",
+    "Ayesha", "Joaquin", "Malia", "Björn",
+)  # fmt: skip
+TEMPLATES = (
+    "{} just got the job and we are thrilled!", "I'm so disappointed in {} right now.",
+    "Can you believe what {} did? Disgusting.", "We had dinner with {} last night.",
+    "Happy birthday {}, you deserve the best!", "I'm scared for {} after the accident.",
+    "Why does {} keep ignoring my messages?", "{} and I finally finished the project.",
+)  # fmt: skip
+
+NAMES_2 = (
+    "Chidi", "Folasade", "Yaw", "Adaeze", "Tendai", "Wanjiru", "Haruto", "Sakura", "Minh", "Ravi",
+    "Lakshmi", "Emeka", "Ifeoma", "Siddharth", "Anahera", "Tane", "Dagny", "Sigrún", "Ólafur", "Marisol",
+    "Itzel", "Nneka", "Kofi", "Żaneta",
+)  # fmt: skip
+TEMPLATES_2 = (
+    "I'm so proud of {} for finishing the marathon!", "Honestly, {} ruined the whole evening.",
+    "Thanks for the gift, {}!", "I ran into {} at the market today.", "It's been a year since we lost {}.",
+    "Tell {} I said congratulations!", "{}, you scared the hell out of me!", "We're going to visit {} in the spring.",
+)  # fmt: skip
+
+
+def emoji_with_sentence(before: bool) -> Capability:
+    where = "before" if before else "after"
+    cases = [
+        Case((f"{char} {plain}" if before else f"{plain} {char}",), f"{label} detected", detects(label))
+        for plain in PLAIN for char, label in KEY_EMOJI.items()
+    ]  # fmt: skip
+    return Capability(f"held out: emoji {where} a new plain sentence", "MFT", cases, 0.8)
+
+
+def emoji_distinct_in_sentences() -> Capability:
+    pairs = [(a, b) for (a, la), (b, lb) in itertools.combinations(KEY_EMOJI.items(), 2) if la != lb]
+    cases = [
+        Case((f"{plain} {a}", f"{plain} {b}"), "different labels", lambda x, y: set(x.labels) != set(y.labels))
+        for plain in PLAIN for a, b in pairs
+    ]  # fmt: skip
+    return Capability("held out: distinct emoji on one sentence, distinct answers", "DIR", cases, 0.95)
+
+
+def name_swaps(names: tuple[str, ...], templates: tuple[str, ...], which: str) -> Capability:
+    cases = [
+        Case.invariant(t.format(a), t.format(b))
+        for t in templates
+        for a, b in itertools.combinations(names, 2)
+    ]
+    return Capability(f"held out: name swap, new names and templates ({which})", "INV", cases, 0.98)
+
+
+def held_out_suite() -> list[Capability]:
+    """The held-out capabilities, in the order the table shows them."""
+    return [
+        emoji_with_sentence(before=False), emoji_with_sentence(before=True), emoji_distinct_in_sentences(),
+        name_swaps(NAMES, TEMPLATES, "first set: seen when the rule was widened"),
+        name_swaps(NAMES_2, TEMPLATES_2, "second set"),
+    ]  # fmt: skip
