@@ -1,6 +1,7 @@
-"""Write emotions/text/name_words.txt (the first names that are also English words) and
-emotions/text/words.txt (every word people type in lowercase: a Titlecase word not among them,
-followed by a verb, is read as a name).
+"""Write emotions/text/name_words.txt (the first names that are also English words),
+emotions/text/words.txt (every word people type in lowercase: a Titlecase word not among them
+may be a name) and emotions/text/proper_nouns.txt (capitalised words GoEmotions left unmasked,
+not among those: its masking judged them no person's name).
 
     python scripts/name_words.py [--data-dir ../shared/data/goemotions] [--min-count 3]
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from emotions.text.namemask import NAME_WORDS_FILE, WORDS_FILE, first_names  # noqa: E402
+from emotions.text.namemask import _TITLECASE, NAME_WORDS_FILE, PROPER_NOUNS_FILE, WORDS_FILE, first_names  # noqa: E402
 from emotions.train.data import DataArguments  # noqa: E402
 
 
@@ -34,7 +35,8 @@ def main() -> None:
     parser.add_argument("--min-count", type=int, default=3, help="lowercase uses that make a name a word")
     args = parser.parse_args()
     data = DataArguments(data_dir=args.data_dir) if args.data_dir else DataArguments()
-    counts = Counter(w for text in data.load("train").texts for w in re.findall(r"\b[a-z]+\b", text))
+    texts = data.load("train").texts
+    counts = Counter(w for text in texts for w in re.findall(r"\b[a-z]+\b", text))
     words = sorted(n for n in first_names() if counts[n] >= args.min_count)
     header = f"# First names that are also words: {len(words)}, written by scripts/name_words.py\n"
     NAME_WORDS_FILE.write_text(header + "\n".join(words) + "\n")
@@ -43,6 +45,14 @@ def main() -> None:
     header = f"# Words typed in lowercase at least {args.min_count} times in GoEmotions' train split: {len(typed)}\n"
     WORDS_FILE.write_text(header + "\n".join(typed) + "\n")
     print(f"{len(typed)} words written to {WORDS_FILE}")
+    capitalised = Counter(
+        m.group(1).lower() for text in texts for m in _TITLECASE.finditer(text) if m.group(1)[1:].islower()
+    )
+    kept = set(typed)
+    proper = sorted(w for w, c in capitalised.items() if c >= args.min_count and w not in kept and len(w) > 1)
+    header = f"# Capitalised at least {args.min_count} times in GoEmotions' train split, typed in lowercase fewer times than that: {len(proper)}\n"
+    PROPER_NOUNS_FILE.write_text(header + "\n".join(proper) + "\n")
+    print(f"{len(proper)} words written to {PROPER_NOUNS_FILE}")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,11 @@ def warm_up() -> threading.Thread:
     100 MB while it unpacks) and the name lists (Faker's: 0.3 s) in a daemon thread, so that no
     request pays for them."""
     from .language import _identifier
-    from .namemask import first_names, name_words, words
+    from .namemask import first_names, name_words, proper_nouns, words
     from .sentences import _pipeline
 
     def load() -> None:
-        first_names(), name_words(), words()
+        first_names(), name_words(), words(), proper_nouns()
         _pipeline(), _identifier()
 
     thread = threading.Thread(target=load, name="text-warm-up", daemon=True)

@@ -21,8 +21,11 @@ Titlecase word people never type in lowercase (:data:`WORDS_FILE`: every word ty
 at least 3 times in GoEmotions' training split, written by ``scripts/name_words.py``) inside a
 sentence ("dinner with Shereen last night"), or starting one before a verb ("Shereen feels
 angry.") or before "and I" / "and me" ("Shereen and I left."). "Netflix raised prices" keeps
-Netflix: people type "netflix". Such a word inside a sentence is a proper noun, most often a
-name; a rare place or title masked with it reads as ``[NAME]`` (docs/model.md counts them).
+Netflix: people type "netflix". So do the proper nouns GoEmotions itself left unmasked
+(:data:`PROPER_NOUNS_FILE`: capitalised at least 3 times in its training split and not among
+the words typed in lowercase: Christmas, Chicago, American, Steelers), since its masking judged
+them no person's name. Any other such word inside a sentence is a proper noun, most often a name; a rare
+place or title masked with it reads as ``[NAME]`` (docs/model.md counts them).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ logger = logging.getLogger(__name__)
 MASK = "[NAME]"  # GoEmotions' own mask: what the model was trained on
 NAME_WORDS_FILE = Path(__file__).with_name("name_words.txt")
 WORDS_FILE = Path(__file__).with_name("words.txt")
+PROPER_NOUNS_FILE = Path(__file__).with_name("proper_nouns.txt")
 _FAKER_LISTS = (
     "first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
     "first_romanized_names", "first_names_male_romanized", "first_names_female_romanized",
@@ -120,6 +124,12 @@ def words() -> frozenset[str]:
     return _word_list(WORDS_FILE)
 
 
+@lru_cache(maxsize=1)
+def proper_nouns() -> frozenset[str]:
+    """Capitalised words GoEmotions left unmasked (places, teams, brands, holidays): not names."""
+    return _word_list(PROPER_NOUNS_FILE)
+
+
 def _starts_sentence(text: str, at: int) -> bool:
     before = text[max(0, at - _LOOK_BACK) : at].rstrip()  # a few characters: huge texts stay fast
     return not before or before[-1] in _SENTENCE_START
@@ -138,9 +148,7 @@ def _is_name(text: str, match: re.Match) -> bool:
     listed = word in first_names()
     if listed and word not in name_words():
         return True
-    if not listed and word in words():
-        return False
-    if not listed and word in _CALENDAR:
+    if not listed and (word in words() or word in proper_nouns() or word in _CALENDAR):
         return False
     inside = not _starts_sentence(text, match.start()) and not _after_article(text, match.start())
     if not listed and word not in places() and inside:

@@ -14,7 +14,8 @@ held out: add new ones instead.
 The first name set (``NAMES``, ``TEMPLATES``) failed: 91.3% of its pairs got the same labels
 (target 98%), because a name on no list was masked only before a verb. The masking rule was
 widened for it (docs/model.md), so that set is no longer held out; the second
-(``NAMES_2``, ``TEMPLATES_2``) was written before the widened rule was run on it.
+(``NAMES_2``, ``TEMPLATES_2``) was written before the widened rule was run on it, the third
+before the proper nouns GoEmotions kept (:func:`emotions.text.namemask.proper_nouns`) were.
 """
 
 from __future__ import annotations
@@ -52,6 +53,18 @@ TEMPLATES_2 = (
     "Tell {} I said congratulations!", "{}, you scared the hell out of me!", "We're going to visit {} in the spring.",
 )  # fmt: skip
 
+NAMES_3 = (
+    "Obinna", "Chiamaka", "Kagiso", "Nomvula", "Dawit", "Selam", "Tsegaye", "Aroha", "Wiremu", "Kalani",
+    "Noelani", "Esperanza", "Guadalupe", "Thiago", "Bolat", "Dinara", "Nurlan", "Farrukh", "Shirin", "Parisa",
+    "Kaveh", "Quynh", "Thao", "Yerlan",
+)  # fmt: skip
+TEMPLATES_3 = (
+    "I couldn't stop laughing when {} fell off the chair.", "My neighbor {} helped me move, so kind.",
+    "I'm worried about {}, she hasn't called.", "We lost the game because {} missed the shot.",
+    "Say hi to {} for me!", "Last summer {} and Tom visited Lisbon.",
+    "Nobody invited {} to the party, which is sad.", "According to {}, the concert was amazing.",
+)  # fmt: skip
+
 
 def emoji_with_sentence(before: bool) -> Capability:
     where = "before" if before else "after"
@@ -85,5 +98,6 @@ def held_out_suite() -> list[Capability]:
     return [
         emoji_with_sentence(before=False), emoji_with_sentence(before=True), emoji_distinct_in_sentences(),
         name_swaps(NAMES, TEMPLATES, "first set: seen when the rule was widened"),
-        name_swaps(NAMES_2, TEMPLATES_2, "second set"),
+        name_swaps(NAMES_2, TEMPLATES_2, "second set: seen when known proper nouns were kept"),
+        name_swaps(NAMES_3, TEMPLATES_3, "third set"),
     ]  # fmt: skip

@@ -35,10 +35,12 @@ from emotions.text.namemask import mask_names, mask_names_aligned
         ("Oluwaseun!", "Oluwaseun!"),  # an unknown word starting a sentence, no verb: too unsure
         ("We watched the Witcher again.", "We watched the Witcher again."),  # after an article: a title
         ("I moved to Texas last year.", "I moved to Texas last year."),  # a place on Faker's lists
+        ("Busy Thursday, Friday works.", "Busy Thursday, Friday works."),  # the calendar, before a verb too
+        ("We flew to Chicago for Christmas.", "We flew to Chicago for Christmas."),  # GoEmotions kept them
         (
-            "Busy Thursday but Friday works.",
-            "Busy Thursday but Friday works.",
-        ),  # the calendar, before a verb too
+            "The Steelers won again.",
+            "The Steelers won again.",
+        ),  # a proper noun GoEmotions kept, before a verb
         ("über cool, Ünal", "über cool, [NAME]"),  # a lower-case first letter is never a name
         ("", ""),
     ],
@@ -71,6 +73,17 @@ def test_the_name_list_is_large_and_holds_no_common_word():
     assert not {"april", "monday"} & names  # calendar words are taken out
     assert {"hope", "joy", "will"} <= namemask.name_words()
     assert {"texas", "georgia", "jordan"} <= namemask.name_words()  # places that are names too
+
+
+def test_the_proper_nouns_goemotions_kept_hold_no_name_of_the_suites():
+    from emotions.train.heldout import NAMES, NAMES_2, NAMES_3
+    from emotions.train.names import EEC_NAMES, SUITE_NAMES
+
+    kept = namemask.proper_nouns()
+    assert {"christmas", "chicago", "american", "steelers"} <= kept
+    names = {n.lower() for n in NAMES + NAMES_2 + NAMES_3 + SUITE_NAMES}
+    names |= {n.lower() for group in EEC_NAMES.values() for n in group}
+    assert not kept & names - namemask.first_names()  # a listed name is masked whatever this list says
 
 
 def test_a_missing_word_list_is_a_clear_error(tmp_path, monkeypatch):

@@ -59,14 +59,15 @@ def test_the_suite_covers_every_capability_the_issue_names():
 def test_the_held_out_cases_share_nothing_with_the_suite_or_the_audit():
     from emotions.train.names import EEC_NAMES, SUITE_NAMES
 
-    held = set(heldout.NAMES) | set(heldout.NAMES_2)
+    held = set(heldout.NAMES) | set(heldout.NAMES_2) | set(heldout.NAMES_3)
     seen = set(SUITE_NAMES) | {n for group in EEC_NAMES.values() for n in group}
-    assert len(held) == 48 and not held & seen
+    assert len(held) == 72 and not held & seen
     assert not set(heldout.PLAIN) & set(behaviour.PLAIN)
-    assert not set(heldout.TEMPLATES + heldout.TEMPLATES_2) & set(behaviour.NAME_TEMPLATES)
+    templates = heldout.TEMPLATES + heldout.TEMPLATES_2 + heldout.TEMPLATES_3
+    assert len(set(templates)) == 24 and not set(templates) & set(behaviour.NAME_TEMPLATES)
     sizes = {c.name: len(c.cases) for c in heldout.held_out_suite()}
     assert sizes["held out: emoji before a new plain sentence"] == 8 * len(behaviour.KEY_EMOJI)
-    assert sizes["held out: name swap, new names and templates (second set)"] == 8 * 276  # pairs of 24
+    assert sizes["held out: name swap, new names and templates (third set)"] == 8 * 276  # pairs of 24
 
 
 def test_the_audit_counts_name_pairs_and_groups(classifier):
@@ -92,7 +93,7 @@ def test_behave_writes_the_json_and_the_card_section(tiny_model_dir, tiny_thresh
     assert "old" not in text and text.endswith("after\n") and "| name swap | INV |" in text
     assert (
         "### Held out" in text
-        and "| held out: name swap, new names and templates (second set) | INV |" in text
+        and "| held out: name swap, new names and templates (third set) | INV |" in text
     )
     assert "Same-sentence name pairs" in capsys.readouterr().out
 
