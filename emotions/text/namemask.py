@@ -24,8 +24,8 @@ angry.") or before "and I" / "and me" ("Shereen and I left."). "Netflix raised p
 Netflix: people type "netflix". So do the proper nouns GoEmotions itself left unmasked
 (:data:`PROPER_NOUNS_FILE`: capitalised at least 3 times in its training split and not among
 the words typed in lowercase: Christmas, Chicago, American, Steelers), since its masking judged
-them no person's name. Any other such word inside a sentence is a proper noun, most often a name; a rare
-place or title masked with it reads as ``[NAME]`` (docs/model.md counts them).
+them no person's name. Any other such word inside a sentence is a proper noun, most often a
+name; a rare place or title masked with it reads as ``[NAME]`` (docs/model.md counts them).
 """
 
 from __future__ import annotations
