@@ -148,11 +148,12 @@ def _is_name(text: str, match: re.Match) -> bool:
     listed = word in first_names()
     if listed and word not in name_words():
         return True
-    if not listed and (word in words() or word in proper_nouns() or word in _CALENDAR):
-        return False
-    inside = not _starts_sentence(text, match.start()) and not _after_article(text, match.start())
-    if not listed and word not in places() and inside:
-        return True  # an unknown word, capitalised inside a sentence: a proper noun, most often a name
+    if not listed:
+        if word in words() or word in proper_nouns() or word in _CALENDAR:
+            return False
+        at = match.start()
+        if word not in places() and not _starts_sentence(text, at) and not _after_article(text, at):
+            return True  # an unknown word, capitalised inside a sentence: a proper noun, most often a name
     after = _NEXT_WORD.match(text, match.end())  # a name-word or an unknown word: a name if a verb follows
     if after is None:
         return False
