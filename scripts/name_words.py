@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from emotions.text.namemask import _TITLECASE, NAME_WORDS_FILE, PROPER_NOUNS_FILE, WORDS_FILE, first_names  # noqa: E402
+from emotions.text.namemask import NAME_WORDS_FILE, PROPER_NOUNS_FILE, WORDS_FILE, capitalised, first_names  # noqa: E402
 from emotions.train.data import DataArguments  # noqa: E402
 
 
@@ -45,11 +45,9 @@ def main() -> None:
     header = f"# Words typed in lowercase at least {args.min_count} times in GoEmotions' train split: {len(typed)}\n"
     WORDS_FILE.write_text(header + "\n".join(typed) + "\n")
     print(f"{len(typed)} words written to {WORDS_FILE}")
-    capitalised = Counter(
-        m.group(1).lower() for text in texts for m in _TITLECASE.finditer(text) if m.group(1)[1:].islower()
-    )
+    titlecase = Counter(m.group(1).lower() for text in texts for m in capitalised(text))
     kept = set(typed)
-    proper = sorted(w for w, c in capitalised.items() if c >= args.min_count and w not in kept and len(w) > 1)
+    proper = sorted(w for w, c in titlecase.items() if c >= args.min_count and w not in kept and len(w) > 1)
     header = f"# Capitalised at least {args.min_count} times in GoEmotions' train split, typed in lowercase fewer times than that: {len(proper)}\n"
     PROPER_NOUNS_FILE.write_text(header + "\n".join(proper) + "\n")
     print(f"{len(proper)} words written to {PROPER_NOUNS_FILE}")

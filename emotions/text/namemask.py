@@ -34,6 +34,7 @@ import importlib
 import logging
 import pkgutil
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -140,11 +141,13 @@ def _after_article(text: str, at: int) -> bool:
     return _ARTICLE.search(text, max(0, at - _LOOK_BACK), at) is not None
 
 
+def capitalised(text: str) -> Iterator[re.Match]:
+    """The Titlecase words of ``text`` (group 1): a capital, then lower case, in any script."""
+    return (m for m in _TITLECASE.finditer(text) if m.group(1)[0].isupper() and m.group(1)[1:].islower())
+
+
 def _is_name(text: str, match: re.Match) -> bool:
-    typed = match.group(1)
-    if not (typed[0].isupper() and typed[1:].islower()):
-        return False
-    word = typed.lower()
+    word = match.group(1).lower()
     listed = word in first_names()
     if listed and word not in name_words():
         return True
@@ -167,7 +170,7 @@ def mask_names_aligned(text: str) -> tuple[str, list[int], list[int]]:
     """``text`` with first names as ``[NAME]`` and, for each of its characters, the span of
     ``text`` it came from (a mask maps to the whole name)."""
     out, starts, ends, at = [], [], [], 0
-    for match in _TITLECASE.finditer(text):
+    for match in capitalised(text):
         if not _is_name(text, match):
             continue
         a, b = match.span(1)

@@ -91,18 +91,38 @@ def emoji_held_out() -> Capability:
     return Capability("emoji never seen in training", "MFT", cases, None, "read from their names alone")
 
 
-def emoji_carries() -> Capability:
-    cases = [
-        Case((f"{plain} {char}",), f"{label} detected", detects(label))
-        for plain in PLAIN for char, label in KEY_EMOJI.items()
+def emoji_in_sentences(sentences: tuple[str, ...], before: bool = False) -> list[Case]:
+    """Each key emoji after (or before) each plain sentence: it must give the emotion it means."""
+    return [
+        Case((f"{char} {plain}" if before else f"{plain} {char}",), f"{label} detected", detects(label))
+        for plain in sentences for char, label in KEY_EMOJI.items()
     ]  # fmt: skip
-    return Capability("emoji gives a plain sentence its feeling", "MFT", cases, 0.8)
+
+
+def distinct_emoji(sentence: str = "") -> list[Case]:
+    """Every pair of key emoji meaning different emotions, alone or after ``sentence``."""
+    pairs = [(a, b) for (a, la), (b, lb) in itertools.combinations(KEY_EMOJI.items(), 2) if la != lb]
+    lead = f"{sentence} " if sentence else ""
+    return [
+        Case((lead + a, lead + b), "different labels", lambda x, y: set(x.labels) != set(y.labels)) for a, b in pairs
+    ]  # fmt: skip
+
+
+def name_swap_cases(names: tuple[str, ...], templates: tuple[str, ...]) -> list[Case]:
+    """Every pair of ``names`` in each template: the labels must not change."""
+    return [
+        Case.invariant(t.format(a), t.format(b))
+        for t in templates
+        for a, b in itertools.combinations(names, 2)
+    ]
+
+
+def emoji_carries() -> Capability:
+    return Capability("emoji gives a plain sentence its feeling", "MFT", emoji_in_sentences(PLAIN), 0.8)
 
 
 def emoji_distinct() -> Capability:
-    pairs = [(a, b) for (a, la), (b, lb) in itertools.combinations(KEY_EMOJI.items(), 2) if la != lb]
-    cases = [Case((a, b), "different labels", lambda x, y: set(x.labels) != set(y.labels)) for a, b in pairs]
-    return Capability("distinct emoji, distinct answers", "DIR", cases, 0.95)
+    return Capability("distinct emoji, distinct answers", "DIR", distinct_emoji(), 0.95)
 
 
 def skin_tones() -> Capability:
@@ -113,9 +133,7 @@ def skin_tones() -> Capability:
 
 
 def name_swaps() -> Capability:
-    cases = [
-        Case.invariant(t.format(a), t.format(b)) for t in NAME_TEMPLATES for a, b in itertools.combinations(SUITE_NAMES, 2)
-    ]  # fmt: skip
+    cases = name_swap_cases(SUITE_NAMES, NAME_TEMPLATES)
     return Capability(
         "name swap", "INV", cases, 0.98, "names of both genders and many origins, never in training"
     )

@@ -20,10 +20,8 @@ before the proper nouns GoEmotions kept (:func:`emotions.text.namemask.proper_no
 
 from __future__ import annotations
 
-import itertools
-
-from .behaviour import KEY_EMOJI, detects
-from .checklist import Capability, Case
+from .behaviour import distinct_emoji, emoji_in_sentences, name_swap_cases
+from .checklist import Capability
 
 PLAIN = (
     "I just got home from work", "My cousin is visiting this weekend", "I finished reading the book",
@@ -68,28 +66,17 @@ TEMPLATES_3 = (
 
 def emoji_with_sentence(before: bool) -> Capability:
     where = "before" if before else "after"
-    cases = [
-        Case((f"{char} {plain}" if before else f"{plain} {char}",), f"{label} detected", detects(label))
-        for plain in PLAIN for char, label in KEY_EMOJI.items()
-    ]  # fmt: skip
+    cases = emoji_in_sentences(PLAIN, before)
     return Capability(f"held out: emoji {where} a new plain sentence", "MFT", cases, 0.8)
 
 
 def emoji_distinct_in_sentences() -> Capability:
-    pairs = [(a, b) for (a, la), (b, lb) in itertools.combinations(KEY_EMOJI.items(), 2) if la != lb]
-    cases = [
-        Case((f"{plain} {a}", f"{plain} {b}"), "different labels", lambda x, y: set(x.labels) != set(y.labels))
-        for plain in PLAIN for a, b in pairs
-    ]  # fmt: skip
+    cases = [case for plain in PLAIN for case in distinct_emoji(plain)]
     return Capability("held out: distinct emoji on one sentence, distinct answers", "DIR", cases, 0.95)
 
 
 def name_swaps(names: tuple[str, ...], templates: tuple[str, ...], which: str) -> Capability:
-    cases = [
-        Case.invariant(t.format(a), t.format(b))
-        for t in templates
-        for a, b in itertools.combinations(names, 2)
-    ]
+    cases = name_swap_cases(names, templates)
     return Capability(f"held out: name swap, new names and templates ({which})", "INV", cases, 0.98)
 
 
